@@ -1,0 +1,1 @@
+"""Curation: load, validate and compile the curated sources under db/ into the database."""

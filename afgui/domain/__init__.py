@@ -1,0 +1,1 @@
+"""Pure domain: vocabularies and frozen value types. No I/O, no Qt, no SQL."""

@@ -1,0 +1,1 @@
+"""Services: what the UI and CLI ask of the data, answered as frozen dataclasses."""
