@@ -10,8 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from afgui.domain.vocab import (
-    AfghanSide,
     ActorKind,
+    AfghanSide,
     AmountKind,
     DatePrecision,
     FactKind,
@@ -85,7 +85,7 @@ class Source:
     """A seed document that facts cite. Unknown bibliographic fields are None, never guessed."""
 
     id: str
-    title: str
+    title: str | None
     kind: SourceKind
     seed_file: str
     author: str | None = None

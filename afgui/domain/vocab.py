@@ -64,7 +64,7 @@ class DatePrecision(StrEnum):
 
 
 class YearBasis(StrEnum):
-    """How the year of a fact is known: said by the quote, taken from other passages, or inferred."""
+    """How a fact's year is known: said by the quote, taken from other passages, or inferred."""
 
     STATED = "stated"
     CONTEXT = "context"

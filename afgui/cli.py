@@ -1,0 +1,205 @@
+"""``afgui-db``: the data command line, a thin layer over curation and services.
+
+Every failure is one clear line on stderr and a non-zero exit (1: the work failed,
+2: the command line was wrong); no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import IO
+
+from afgui import __version__
+from afgui.curation.build import build_database
+from afgui.curation.loader import CurationError, Problem, load_corpus, read_source_tree
+from afgui.curation.provision import (
+    DatabaseUnavailableError,
+    OpenedDatabase,
+    bundled_sources_root,
+    describe_url,
+    open_database,
+)
+from afgui.curation.quotes import check_quotes, find_seeds_dir
+from afgui.data.engine import make_engine, url_from_environment
+from afgui.services.catalog import Catalog
+from afgui.services.export import dataset_document, write_facts_csv, write_json
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class CommandError(Exception):
+    """A failure to report as one line."""
+
+
+def _sources_root(args: argparse.Namespace) -> Path | None:
+    root: Path | None = args.sources
+    if root is not None and not root.is_dir():
+        raise CommandError(f"sources directory not found: {root}")
+    return root
+
+
+def _open(args: argparse.Namespace) -> OpenedDatabase:
+    url = args.db or url_from_environment()
+    opened = open_database(url, sources_root=_sources_root(args))
+    for warning in opened.warnings:
+        print(f"afgui-db: warning: {warning}", file=sys.stderr)
+    return opened
+
+
+def _validate_problems(args: argparse.Namespace) -> tuple[int, list[Problem], str]:
+    root = _sources_root(args)
+    tree = read_source_tree(root if root is not None else bundled_sources_root())
+    corpus, problems = load_corpus(tree)
+    seeds = find_seeds_dir(args.seeds)
+    if seeds is None or not seeds.is_dir():
+        note = "quotes not checked: seeds directory not found (use --seeds DIR)"
+        if args.seeds is not None:
+            raise CommandError(f"seeds directory not found: {args.seeds}")
+    else:
+        problems = sorted(problems + check_quotes(corpus, seeds))
+        note = f"quotes checked against {seeds}"
+    return len(corpus.facts), problems, note
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    facts, problems, note = _validate_problems(args)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s); nothing written", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"ok: {facts} facts valid; {note}")
+    return EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    root = _sources_root(args)
+    tree = read_source_tree(root if root is not None else bundled_sources_root())
+    corpus, problems = load_corpus(tree)
+    if problems:
+        raise CurationError(problems)
+    url = args.db or url_from_environment()
+    if url is None:
+        opened = open_database(None, sources_root=root)
+        where = describe_url(opened.url)
+        state = "rebuilt" if opened.rebuilt else "already current"
+        print(f"{where}: {state} ({len(corpus.facts)} facts)")
+        return EXIT_OK
+    engine = make_engine(url)
+    try:
+        build_database(engine, corpus)
+    finally:
+        engine.dispose()
+    print(f"{describe_url(url)}: built ({len(corpus.facts)} facts)")
+    return EXIT_OK
+
+
+@contextlib.contextmanager
+def _output(path: Path | None) -> Iterator[IO[str]]:
+    if path is None:
+        yield sys.stdout
+        return
+    try:
+        with path.open("w", encoding="utf-8", newline="") as stream:
+            yield stream
+    except OSError as error:
+        raise CommandError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    catalog = Catalog(_open(args).engine)
+    with _output(args.out) as stream:
+        if args.format == "json":
+            write_json(dataset_document(catalog), stream)
+        else:
+            write_facts_csv(catalog.facts(), stream)
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    stats = Catalog(_open(args).engine).stats()
+    print(f"facts: {stats.facts}")
+    for title, rows in (
+        ("per actor", stats.per_actor),
+        ("per kind", stats.per_kind),
+        ("per source", stats.per_source),
+        ("per decade", stats.per_decade),
+    ):
+        print(f"\n{title}:")
+        width = max((len(name) for name, _ in rows), default=0)
+        for name, count in rows:
+            print(f"  {name:<{width}}  {count:>5}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="afgui-db", description="Validate, build, export and inspect afgui's curated data."
+    )
+    parser.add_argument("--version", action="version", version=f"afgui {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="URL",
+        help="SQLAlchemy database URL (default: AFGUI_DB_URL, then the built-in database)",
+    )
+    common.add_argument(
+        "--sources",
+        type=Path,
+        metavar="DIR",
+        help="curated sources directory (default: the bundled db/)",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser(
+        "validate", parents=[common], help="check the curated sources; report every problem"
+    )
+    validate.add_argument(
+        "--seeds", type=Path, metavar="DIR", help="seed documents directory for quote checks"
+    )
+    validate.set_defaults(run=cmd_validate)
+
+    build = commands.add_parser(
+        "build", parents=[common], help="compile the sources into the database"
+    )
+    build.set_defaults(run=cmd_build)
+
+    export = commands.add_parser(
+        "export", parents=[common], help="write the dataset as JSON or CSV"
+    )
+    export.add_argument("--format", choices=("json", "csv"), default="json")
+    export.add_argument(
+        "--out", type=Path, metavar="PATH", help="output file (default: standard output)"
+    )
+    export.set_defaults(run=cmd_export)
+
+    stats = commands.add_parser(
+        "stats", parents=[common], help="counts per actor, kind, source and decade"
+    )
+    stats.set_defaults(run=cmd_stats)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    run: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return run(args)
+    except CurationError as error:
+        print(f"afgui-db: {error}", file=sys.stderr)
+    except (CommandError, DatabaseUnavailableError) as error:
+        print(f"afgui-db: {error}", file=sys.stderr)
+    except BrokenPipeError:
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return 130
+    return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,700 @@
+"""Reading and validating the curated sources under ``db/``.
+
+``read_source_tree`` collects the files; ``load_corpus`` parses and checks them all and
+returns the domain values together with *every* problem found, each naming the file, the
+entry and the field, so a curator fixes a whole batch in one pass. YAML is read with safe
+loading only; files over ``MAX_FILE_BYTES`` are refused unread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+from afgui.domain.dates import DateFormatError, parse_calendar_date, parse_fact_date
+from afgui.domain.model import (
+    Actor,
+    ActorName,
+    Amount,
+    Citation,
+    Fact,
+    Government,
+    Source,
+)
+from afgui.domain.vocab import (
+    TONE_MAX,
+    TONE_MIN,
+    ActorKind,
+    AfghanSide,
+    AmountKind,
+    DatePrecision,
+    FactKind,
+    SourceKind,
+    YearBasis,
+)
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+ACTORS_FILE = "actors.yaml"
+GOVERNMENTS_FILE = "governments.yaml"
+SOURCES_FILE = "sources.yaml"
+FACTS_DIR = "facts"
+
+_FACT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
+_SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+_ACTOR_CODE = re.compile(r"^[A-Z][A-Z0-9]{1,15}$")
+_ISO2 = re.compile(r"^[A-Z]{2}$")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+# The C loader is much faster; both are safe loaders (no tags that build Python objects).
+_YamlLoader: type[yaml.SafeLoader | yaml.CSafeLoader] = getattr(
+    yaml, "CSafeLoader", yaml.SafeLoader
+)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Problem:
+    """One thing wrong in the curated sources."""
+
+    file: str
+    entry: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = ": ".join(part for part in (self.file, self.entry, self.field) if part)
+        return f"{where}: {self.message}"
+
+
+class CurationError(Exception):
+    """The curated sources have problems; ``problems`` lists them all."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  {problem}" for problem in problems[:50])
+        more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(f"{len(problems)} problem(s) in the curated sources:\n{lines}{more}")
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The validated curated data, ready to build into a database."""
+
+    actors: tuple[Actor, ...]
+    governments: tuple[Government, ...]
+    sources: tuple[Source, ...]
+    facts: tuple[Fact, ...]
+    sources_hash: str
+    fact_files: Mapping[str, str] = field(default_factory=dict)
+    """The curated file each fact comes from, for messages that point at it."""
+
+
+def read_source_tree(root: Path | Traversable) -> dict[str, bytes]:
+    """The curated files below ``root`` as ``{relative path: bytes}`` (YAML files only).
+
+    Files larger than ``MAX_FILE_BYTES`` map to an empty marker so validation can name them
+    without reading them whole.
+    """
+    files: dict[str, bytes] = {}
+
+    def visit(node: Path | Traversable, prefix: str) -> None:
+        for child in sorted(node.iterdir(), key=lambda item: item.name):
+            relative = f"{prefix}{child.name}"
+            if child.is_dir():
+                if child.name == FACTS_DIR and not prefix:
+                    visit(child, f"{relative}/")
+            elif child.name.endswith(".yaml"):
+                files[relative] = _read_limited(child)
+
+    visit(root, "")
+    return files
+
+
+_TOO_LARGE = b"\x00too-large"
+
+
+def _read_limited(node: Path | Traversable) -> bytes:
+    with node.open("rb") as handle:
+        data: bytes = handle.read(MAX_FILE_BYTES + 1)
+    return _TOO_LARGE if len(data) > MAX_FILE_BYTES else data
+
+
+def hash_source_tree(files: Mapping[str, bytes]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode("utf-8") + b"\x00")
+        digest.update(hashlib.sha256(files[name]).digest())
+    return digest.hexdigest()
+
+
+T = TypeVar("T")
+
+
+@dataclass
+class _Checker:
+    """Collects problems while reading one entry of one file."""
+
+    file: str
+    problems: list[Problem]
+    entry: str = ""
+
+    def add(self, field_name: str, message: str) -> None:
+        self.problems.append(Problem(self.file, self.entry, field_name, message))
+
+
+@dataclass
+class _Entry:
+    data: Mapping[str, Any]
+    check: _Checker
+    allowed: frozenset[str]
+    seen: set[str] = field(default_factory=set)
+
+    def unknown_fields(self) -> None:
+        for key in self.data:
+            if key not in self.allowed:
+                self.check.add(str(key), "unknown field")
+
+    def get(self, key: str, kind: type[T], *, required: bool, nullable: bool = False) -> T | None:
+        if key not in self.data:
+            if required:
+                self.check.add(key, "missing")
+            return None
+        value = self.data[key]
+        if value is None:
+            if not nullable:
+                self.check.add(key, "must not be empty")
+            return None
+        if kind is int and isinstance(value, bool):
+            self.check.add(key, f"expected an integer, got {value!r}")
+            return None
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            return kind(value)  # type: ignore[call-arg]
+        if not isinstance(value, kind):
+            self.check.add(key, f"expected {_type_name(kind)}, got {_describe(value)}")
+            return None
+        if kind is str and not value.strip():  # type: ignore[attr-defined]
+            self.check.add(key, "must not be empty")
+            return None
+        return value
+
+    def text(self, key: str, *, required: bool = True, nullable: bool = False) -> str | None:
+        return self.get(key, str, required=required, nullable=nullable)
+
+    def enum(self, key: str, enum: Callable[[str], T], choices: str, *, default: T) -> T:
+        raw = self.get(key, str, required=False)
+        if raw is None:
+            return default
+        try:
+            return enum(raw)
+        except ValueError:
+            self.check.add(key, f"unknown value {raw!r}; expected one of: {choices}")
+            return default
+
+    def required_enum(self, key: str, enum: Callable[[str], T], choices: str) -> T | None:
+        raw = self.get(key, str, required=True)
+        if raw is None:
+            return None
+        try:
+            return enum(raw)
+        except ValueError:
+            self.check.add(key, f"unknown value {raw!r}; expected one of: {choices}")
+            return None
+
+    def year(self, key: str) -> int | None:
+        value = self.get(key, int, required=False, nullable=True)
+        if value is not None and not 1000 <= value <= 2100:
+            self.check.add(key, f"year {value} is out of range 1000–2100")
+            return None
+        return value
+
+
+def _type_name(kind: type[Any]) -> str:
+    return {
+        str: "text",
+        int: "an integer",
+        float: "a number",
+        list: "a list",
+        dict: "a mapping",
+    }.get(kind, kind.__name__)
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    return f"{type(value).__name__} {text[:60]}{'…' if len(text) > 60 else ''}"
+
+
+def _choices(enum: Any) -> str:
+    return ", ".join(member.value for member in enum)
+
+
+def _parse_yaml(name: str, data: bytes, problems: list[Problem]) -> Any:
+    if data == _TOO_LARGE:
+        problems.append(Problem(name, "", "", f"file is larger than {MAX_FILE_BYTES} bytes"))
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        problems.append(Problem(name, "", "", f"not valid UTF-8 (byte {error.start})"))
+        return None
+    try:
+        return yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        reason = getattr(error, "problem", None) or type(error).__name__
+        problems.append(Problem(name, "", "", f"not valid YAML{where}: {reason}"))
+    except RecursionError:
+        problems.append(Problem(name, "", "", "not valid YAML: nested too deeply"))
+    return None
+
+
+def _entries(
+    name: str, document: Any, problems: list[Problem], *, key: str
+) -> Iterator[tuple[_Checker, Mapping[str, Any]]]:
+    if document is None:
+        return
+    if not isinstance(document, list):
+        problems.append(
+            Problem(name, "", "", f"expected a list of entries, got {_describe(document)}")
+        )
+        return
+    for index, item in enumerate(document, start=1):
+        check = _Checker(name, problems, f"entry {index}")
+        if not isinstance(item, dict):
+            check.add("", f"expected a mapping, got {_describe(item)}")
+            continue
+        identifier = item.get(key)
+        if isinstance(identifier, str) and identifier.strip():
+            check.entry = identifier
+        yield check, item
+
+
+def _load_sources(name: str, document: Any, problems: list[Problem]) -> list[Source]:
+    allowed = frozenset(
+        {"id", "title", "kind", "author", "publisher", "published", "seed_file", "note"}
+    )
+    sources: list[Source] = []
+    seen: set[str] = set()
+    for check, data in _entries(name, document, problems, key="id"):
+        entry = _Entry(data, check, allowed)
+        entry.unknown_fields()
+        source_id = entry.text("id")
+        if source_id is not None:
+            if not _SOURCE_ID.match(source_id):
+                check.add("id", "use lower-case letters, digits and '-'")
+            elif source_id in seen:
+                check.add("id", f"duplicate id {source_id!r}")
+            seen.add(source_id)
+        title = entry.text("title", nullable=True)
+        kind = entry.required_enum("kind", SourceKind, _choices(SourceKind))
+        seed_file = entry.text("seed_file")
+        if seed_file is not None and (
+            "/" in seed_file or "\\" in seed_file or seed_file.startswith(".")
+        ):
+            check.add("seed_file", "must be a plain file name in the seeds directory")
+            seed_file = None
+        for optional in ("author", "publisher", "published"):
+            if optional not in data:
+                check.add(optional, "missing (write null when the text does not give it)")
+        author = entry.text("author", required=False, nullable=True)
+        publisher = entry.text("publisher", required=False, nullable=True)
+        published = _date_text(entry, "published")
+        note = entry.text("note", required=False)
+        if source_id and kind and seed_file:
+            sources.append(
+                Source(source_id, title, kind, seed_file, author, publisher, published, note)
+            )
+    return sources
+
+
+def _date_text(entry: _Entry, key: str) -> str | None:
+    value = entry.data.get(key)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return entry.text(key, required=False, nullable=True)
+
+
+def _load_actors(name: str, document: Any, problems: list[Problem]) -> list[Actor]:
+    allowed = frozenset(
+        {"code", "name", "kind", "start", "end", "predecessor", "successor", "map", "names", "note"}
+    )
+    actors: list[Actor] = []
+    seen: set[str] = set()
+    for check, data in _entries(name, document, problems, key="code"):
+        entry = _Entry(data, check, allowed)
+        entry.unknown_fields()
+        code = entry.text("code")
+        if code is not None:
+            if not _ACTOR_CODE.match(code):
+                check.add("code", "use 2–16 upper-case letters or digits (ISO alpha-3 for states)")
+            elif code in seen:
+                check.add("code", f"duplicate code {code!r}")
+            seen.add(code)
+        actor_name = entry.text("name")
+        kind = entry.required_enum("kind", ActorKind, _choices(ActorKind))
+        start, end = entry.year("start"), entry.year("end")
+        if start is not None and end is not None and end < start:
+            check.add("end", f"ends ({end}) before it starts ({start})")
+        predecessor = entry.text("predecessor", required=False)
+        successor = entry.text("successor", required=False)
+        shapes = _string_list(entry, "map") or []
+        for shape in shapes:
+            if not _ISO2.match(shape):
+                check.add("map", f"{shape!r} is not an ISO 3166-1 alpha-2 code")
+        if shapes and kind is not None and kind is not ActorKind.STATE:
+            check.add("map", f"an {kind.value} has no shape on the map")
+        other_names = _other_names(entry)
+        note = entry.text("note", required=False)
+        if code and actor_name and kind:
+            actors.append(
+                Actor(
+                    code,
+                    actor_name,
+                    kind,
+                    start,
+                    end,
+                    predecessor,
+                    successor,
+                    tuple(shapes),
+                    tuple(other_names),
+                    note,
+                )
+            )
+    codes = {actor.code for actor in actors}
+    for actor in actors:
+        check = _Checker(name, problems, actor.code)
+        for link in ("predecessor", "successor"):
+            target = getattr(actor, link)
+            if target is not None and target not in codes:
+                check.add(link, f"unknown actor code {target!r}")
+    return actors
+
+
+def _string_list(entry: _Entry, key: str) -> list[str] | None:
+    values = entry.get(key, list, required=False)
+    if values is None:
+        return None
+    strings = [value for value in values if isinstance(value, str)]
+    if len(strings) != len(values):
+        entry.check.add(key, "every item must be text")
+    return strings
+
+
+def _other_names(entry: _Entry) -> list[ActorName]:
+    values = entry.get("names", list, required=False) or []
+    names: list[ActorName] = []
+    for index, item in enumerate(values, start=1):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            entry.check.add("names", f"item {index} needs a name")
+            continue
+        sub = _Entry(item, entry.check, frozenset({"name", "start", "end"}))
+        for key in item:
+            if key not in sub.allowed:
+                entry.check.add(f"names.{key}", "unknown field")
+        names.append(ActorName(item["name"], sub.year("start"), sub.year("end")))
+    return names
+
+
+def _load_governments(name: str, document: Any, problems: list[Problem]) -> list[Government]:
+    allowed = frozenset({"code", "name", "start", "end", "side", "note"})
+    governments: list[Government] = []
+    seen: set[str] = set()
+    for check, data in _entries(name, document, problems, key="code"):
+        entry = _Entry(data, check, allowed)
+        entry.unknown_fields()
+        code = entry.text("code")
+        if code is not None:
+            if code in seen:
+                check.add("code", f"duplicate code {code!r}")
+            seen.add(code)
+        gov_name = entry.text("name")
+        start = _calendar_date(entry, "start", required=True)
+        end = _calendar_date(entry, "end", required=True)
+        if start is not None and end is not None and end < start:
+            check.add("end", f"ends ({end}) before it starts ({start})")
+        side = entry.required_enum("side", AfghanSide, "government, taliban")
+        if side in (AfghanSide.BOTH, AfghanSide.NONE):
+            check.add("side", "a government belongs to one track: government or taliban")
+            side = None
+        note = entry.text("note", required=False)
+        if code and gov_name and start and side:
+            governments.append(Government(code, gov_name, start, end, side, note))
+    return sorted(governments, key=lambda government: government.start)
+
+
+def _calendar_date(entry: _Entry, key: str, *, required: bool) -> dt.date | None:
+    if key not in entry.data:
+        if required:
+            entry.check.add(key, "missing (write null for an open end)")
+        return None
+    value = entry.data[key]
+    if value is None:
+        if key == "start":
+            entry.check.add(key, "must not be empty")
+        return None
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return parse_calendar_date(value)
+        except DateFormatError as error:
+            entry.check.add(key, str(error))
+            return None
+    entry.check.add(key, f"expected an ISO date, got {_describe(value)}")
+    return None
+
+
+_FACT_FIELDS = frozenset(
+    {
+        "id",
+        "partners",
+        "kind",
+        "afghan_side",
+        "third_party",
+        "date",
+        "year_basis",
+        "date_note",
+        "tone",
+        "summary",
+        "quote",
+        "amount",
+        "note",
+    }
+)
+_AMOUNT_FIELDS = frozenset({"value", "currency", "kind", "approximate", "price_basis"})
+
+
+def _load_fact_file(
+    name: str,
+    document: Any,
+    problems: list[Problem],
+    source_ids: set[str],
+) -> tuple[str | None, list[Fact]]:
+    if document is None:
+        problems.append(Problem(name, "", "", "empty file"))
+        return None, []
+    if not isinstance(document, dict):
+        problems.append(
+            Problem(
+                name, "", "", f"expected a mapping with source and facts, got {_describe(document)}"
+            )
+        )
+        return None, []
+    for key in document:
+        if key not in ("source", "facts"):
+            problems.append(Problem(name, "", str(key), "unknown field"))
+    source_id = document.get("source")
+    if not isinstance(source_id, str):
+        problems.append(Problem(name, "", "source", "missing source id"))
+        source_id = None
+    elif source_id not in source_ids:
+        problems.append(Problem(name, "", "source", f"unknown source {source_id!r}"))
+        source_id = None
+    facts: list[Fact] = []
+    for check, data in _entries(name, document.get("facts"), problems, key="id"):
+        fact = _load_fact(check, data, source_id)
+        if fact is not None:
+            facts.append(fact)
+    return source_id, facts
+
+
+def _load_fact(check: _Checker, data: Mapping[str, Any], source_id: str | None) -> Fact | None:
+    entry = _Entry(data, check, _FACT_FIELDS)
+    entry.unknown_fields()
+    fact_id = entry.text("id")
+    if fact_id is not None and not _FACT_ID.match(fact_id):
+        check.add("id", "use lower-case letters, digits and '-' (at most 120)")
+        fact_id = None
+    partners = _string_list(entry, "partners")
+    if not partners:
+        check.add("partners", "name at least one partner")
+    elif len(set(partners)) != len(partners):
+        check.add("partners", "a partner is listed twice")
+    kind = entry.required_enum("kind", FactKind, _choices(FactKind))
+    side = entry.required_enum("afghan_side", AfghanSide, _choices(AfghanSide))
+    third_party = entry.get("third_party", bool, required=False)
+    basis = entry.enum("year_basis", YearBasis, _choices(YearBasis), default=YearBasis.STATED)
+    date_note = entry.text("date_note", required=False)
+    if basis is not YearBasis.STATED and date_note is None:
+        check.add("date_note", f"say why the year is {basis.value}")
+    raw_date = data.get("date")
+    if isinstance(raw_date, dt.date):
+        raw_date = raw_date.isoformat()
+    elif isinstance(raw_date, int) and not isinstance(raw_date, bool):
+        raw_date = str(raw_date)
+    fact_date = None
+    if raw_date is None:
+        check.add("date", "missing (write unknown when the text gives no date)")
+    elif not isinstance(raw_date, str):
+        check.add("date", f"expected text, got {_describe(raw_date)}")
+    else:
+        try:
+            fact_date = parse_fact_date(raw_date, basis, date_note)
+        except DateFormatError as error:
+            check.add("date", str(error))
+        else:
+            if fact_date.precision is DatePrecision.UNKNOWN and date_note is None:
+                check.add("date_note", "say why the date is unknown")
+    tone = entry.get("tone", int, required=True)
+    if tone is not None and not TONE_MIN <= tone <= TONE_MAX:
+        check.add("tone", f"{tone} is outside the scale {TONE_MIN}..{TONE_MAX}")
+        tone = None
+    summary = entry.text("summary")
+    quote = entry.text("quote")
+    amount = _amount(entry)
+    note = entry.text("note", required=False)
+    if (
+        fact_id
+        and partners
+        and kind
+        and side
+        and fact_date
+        and tone is not None
+        and summary
+        and quote
+        and source_id
+        and (amount is not None or "amount" not in data)
+    ):
+        return Fact(
+            id=fact_id,
+            partners=tuple(partners),
+            kind=kind,
+            afghan_side=side,
+            date=fact_date,
+            tone=tone,
+            summary=summary.strip(),
+            citation=Citation(source_id, quote.strip()),
+            amount=amount,
+            third_party=bool(third_party),
+            note=note,
+        )
+    return None
+
+
+def _amount(entry: _Entry) -> Amount | None:
+    data = entry.get("amount", dict, required=False)
+    if data is None:
+        return None
+    check = entry.check
+    for key in data:
+        if key not in _AMOUNT_FIELDS:
+            check.add(f"amount.{key}", "unknown field")
+    value = data.get("value")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        check.add("amount.value", "the figure must be a number")
+        value = None
+    elif value <= 0:
+        check.add("amount.value", "the figure must be positive")
+        value = None
+    currency = data.get("currency")
+    if not isinstance(currency, str) or not currency:
+        check.add("amount.currency", "an amount needs a currency (ISO 4217, e.g. USD)")
+        currency = None
+    elif not _CURRENCY.match(currency):
+        check.add("amount.currency", f"{currency!r} is not an ISO 4217 code")
+        currency = None
+    raw_kind = data.get("kind")
+    kind = None
+    if not isinstance(raw_kind, str) or not raw_kind:
+        check.add("amount.kind", f"an amount needs a kind: {_choices(AmountKind)}")
+    else:
+        try:
+            kind = AmountKind(raw_kind)
+        except ValueError:
+            check.add(
+                "amount.kind",
+                f"unknown value {raw_kind!r}; expected one of: {_choices(AmountKind)}",
+            )
+    approximate = data.get("approximate", False)
+    if not isinstance(approximate, bool):
+        check.add("amount.approximate", "write true or false")
+        approximate = False
+    price_basis = data.get("price_basis", "current")
+    if not isinstance(price_basis, str) or not price_basis.strip():
+        check.add("amount.price_basis", "must be text, e.g. current")
+        price_basis = "current"
+    if value is None or currency is None or kind is None:
+        return None
+    return Amount(float(value), currency, kind, approximate, price_basis)
+
+
+def load_corpus(files: Mapping[str, bytes]) -> tuple[Corpus, list[Problem]]:
+    """Parse and validate every curated file; the corpus holds only the valid entries."""
+    problems: list[Problem] = []
+    for required in (SOURCES_FILE, ACTORS_FILE, GOVERNMENTS_FILE):
+        if required not in files:
+            problems.append(Problem(required, "", "", "file is missing"))
+    sources = _load_sources(SOURCES_FILE, _parse(files, SOURCES_FILE, problems), problems)
+    actors = _load_actors(ACTORS_FILE, _parse(files, ACTORS_FILE, problems), problems)
+    governments = _load_governments(
+        GOVERNMENTS_FILE, _parse(files, GOVERNMENTS_FILE, problems), problems
+    )
+    source_ids = {source.id for source in sources}
+    actors_by_code = {actor.code: actor for actor in actors}
+    facts: list[Fact] = []
+    fact_files: dict[str, str] = {}
+    for name in sorted(files):
+        if not name.startswith(f"{FACTS_DIR}/"):
+            continue
+        _, file_facts = _load_fact_file(name, _parse(files, name, problems), problems, source_ids)
+        for fact in file_facts:
+            check = _Checker(name, problems, fact.id)
+            if fact.id in fact_files:
+                check.add("id", f"duplicate id, also in {fact_files[fact.id]}")
+                continue
+            fact_files[fact.id] = name
+            if _check_partners(check, fact, actors_by_code):
+                facts.append(fact)
+    corpus = Corpus(
+        actors=tuple(actors),
+        governments=tuple(governments),
+        sources=tuple(sources),
+        facts=tuple(sorted(facts, key=lambda fact: fact.id)),
+        sources_hash=hash_source_tree(files),
+        fact_files=fact_files,
+    )
+    return corpus, sorted(problems)
+
+
+def _parse(files: Mapping[str, bytes], name: str, problems: list[Problem]) -> Any:
+    data = files.get(name)
+    return None if data is None else _parse_yaml(name, data, problems)
+
+
+def _check_partners(check: _Checker, fact: Fact, actors: Mapping[str, Actor]) -> bool:
+    valid = True
+    for code in fact.partners:
+        actor = actors.get(code)
+        if actor is None:
+            check.add("partners", f"unknown actor code {code!r}")
+            valid = False
+            continue
+        if code == "AFG":
+            check.add("partners", "Afghanistan is implicit; say its side in afghan_side")
+            valid = False
+            continue
+        first, last = fact.date.year, fact.date.end_year
+        if first is None:
+            continue
+        last = first if last is None and fact.date.precision is not DatePrecision.SPAN else last
+        before = actor.end_year is not None and first > actor.end_year
+        after = (
+            actor.start_year is not None and (last if last is not None else 9999) < actor.start_year
+        )
+        if before or after:
+            span = f"{actor.start_year or '…'}–{actor.end_year or '…'}"
+            check.add(
+                "date",
+                f"{fact.date.text} is outside the years {code} existed ({span})",
+            )
+            valid = False
+    return valid

@@ -1,0 +1,164 @@
+"""Read access to the database, returning domain values (never ORM objects).
+
+Each function takes an open ``Session``; the caller (a service) owns the session, one per
+user action.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from afgui.data.schema import (
+    ActorNameRow,
+    ActorRow,
+    ActorShapeRow,
+    FactPartnerRow,
+    FactRow,
+    GovernmentRow,
+    SourceRow,
+)
+from afgui.domain.model import (
+    Actor,
+    ActorName,
+    Amount,
+    Citation,
+    Fact,
+    FactDate,
+    Government,
+    Source,
+)
+from afgui.domain.vocab import (
+    ActorKind,
+    AfghanSide,
+    AmountKind,
+    DatePrecision,
+    FactKind,
+    SourceKind,
+    YearBasis,
+)
+
+
+def load_actors(session: Session) -> list[Actor]:
+    names: dict[str, list[ActorName]] = defaultdict(list)
+    for name_row in session.scalars(
+        select(ActorNameRow).order_by(ActorNameRow.actor_code, ActorNameRow.position)
+    ):
+        names[name_row.actor_code].append(
+            ActorName(name_row.name, name_row.start_year, name_row.end_year)
+        )
+    shapes: dict[str, list[str]] = defaultdict(list)
+    for shape_row in session.scalars(
+        select(ActorShapeRow).order_by(ActorShapeRow.actor_code, ActorShapeRow.position)
+    ):
+        shapes[shape_row.actor_code].append(shape_row.iso2)
+    return [
+        Actor(
+            code=row.code,
+            name=row.name,
+            kind=ActorKind(row.kind),
+            start_year=row.start_year,
+            end_year=row.end_year,
+            predecessor=row.predecessor,
+            successor=row.successor,
+            map_shapes=tuple(shapes[row.code]),
+            other_names=tuple(names[row.code]),
+            note=row.note,
+        )
+        for row in session.scalars(select(ActorRow).order_by(ActorRow.code))
+    ]
+
+
+def load_governments(session: Session) -> list[Government]:
+    return [
+        Government(row.code, row.name, row.start, row.end, AfghanSide(row.side), row.note)
+        for row in session.scalars(select(GovernmentRow).order_by(GovernmentRow.start))
+    ]
+
+
+def load_sources(session: Session) -> list[Source]:
+    return [
+        Source(
+            id=row.id,
+            title=row.title,
+            kind=SourceKind(row.kind),
+            seed_file=row.seed_file,
+            author=row.author,
+            publisher=row.publisher,
+            published=row.published,
+            note=row.note,
+        )
+        for row in session.scalars(select(SourceRow).order_by(SourceRow.id))
+    ]
+
+
+def _fact_from_row(row: FactRow, partners: Sequence[str]) -> Fact:
+    amount = None
+    if row.amount is not None and row.currency and row.amount_kind:
+        amount = Amount(
+            value=row.amount,
+            currency=row.currency,
+            kind=AmountKind(row.amount_kind),
+            approximate=bool(row.amount_approximate),
+            price_basis=row.price_basis or "current",
+        )
+    return Fact(
+        id=row.id,
+        partners=tuple(partners),
+        kind=FactKind(row.kind),
+        afghan_side=AfghanSide(row.afghan_side),
+        date=FactDate(
+            precision=DatePrecision(row.date_precision),
+            year=row.year,
+            month=row.month,
+            day=row.day,
+            end_year=row.end_year,
+            basis=YearBasis(row.year_basis),
+            note=row.date_note,
+        ),
+        tone=row.tone,
+        summary=row.summary,
+        citation=Citation(row.source_id, row.quote),
+        amount=amount,
+        third_party=row.third_party,
+        note=row.note,
+    )
+
+
+def _partners_of(session: Session, fact_ids: Iterable[str] | None) -> dict[str, list[str]]:
+    query = select(FactPartnerRow.fact_id, FactPartnerRow.actor_code).order_by(
+        FactPartnerRow.fact_id, FactPartnerRow.position
+    )
+    if fact_ids is not None:
+        query = query.where(FactPartnerRow.fact_id.in_(list(fact_ids)))
+    partners: dict[str, list[str]] = defaultdict(list)
+    for fact_id, actor_code in session.execute(query):
+        partners[fact_id].append(actor_code)
+    return partners
+
+
+def _ordered(facts: list[Fact]) -> list[Fact]:
+    return sorted(facts, key=lambda fact: (fact.date.sort_key, fact.id))
+
+
+def load_facts(session: Session) -> list[Fact]:
+    """Every fact, in time order (unknown dates last), ties broken by id."""
+    partners = _partners_of(session, None)
+    rows = session.scalars(select(FactRow))
+    return _ordered([_fact_from_row(row, partners[row.id]) for row in rows])
+
+
+def load_facts_of_partner(session: Session, actor_code: str) -> list[Fact]:
+    """The facts naming ``actor_code`` among their partners, in time order."""
+    ids = select(FactPartnerRow.fact_id).where(FactPartnerRow.actor_code == actor_code)
+    rows = list(session.scalars(select(FactRow).where(FactRow.id.in_(ids))))
+    partners = _partners_of(session, [row.id for row in rows])
+    return _ordered([_fact_from_row(row, partners[row.id]) for row in rows])
+
+
+def count_facts_per_partner(session: Session) -> dict[str, int]:
+    query = select(FactPartnerRow.actor_code, func.count()).group_by(FactPartnerRow.actor_code)
+    return {code: count for code, count in session.execute(query)}

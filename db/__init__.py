@@ -1,0 +1,1 @@
+"""The curated sources (YAML), shipped inside afgui as the package ``afgui.curated``."""

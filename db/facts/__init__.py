@@ -1,0 +1,1 @@
+"""Curated facts, one YAML file per source document."""
