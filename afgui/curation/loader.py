@@ -83,6 +83,16 @@ class CurationError(Exception):
         super().__init__(f"{len(problems)} problem(s) in the curated sources:\n{lines}{more}")
 
 
+@dataclass(frozen=True, slots=True)
+class QuoteRef:
+    """Where a quote stands in the curated files, kept even for entries with other problems."""
+
+    file: str
+    entry: str
+    source_id: str
+    quote: str
+
+
 @dataclass(frozen=True)
 class Corpus:
     """The validated curated data, ready to build into a database."""
@@ -92,8 +102,8 @@ class Corpus:
     sources: tuple[Source, ...]
     facts: tuple[Fact, ...]
     sources_hash: str
-    fact_files: Mapping[str, str] = field(default_factory=dict)
-    """The curated file each fact comes from, for messages that point at it."""
+    quotes: tuple[QuoteRef, ...] = ()
+    """Every fact entry's quote, valid entry or not, so quote checks report them all."""
 
 
 def read_source_tree(root: Path | Traversable) -> dict[str, bytes]:
@@ -478,17 +488,19 @@ def _load_fact_file(
     document: Any,
     problems: list[Problem],
     source_ids: set[str],
-) -> tuple[str | None, list[Fact]]:
+    seen_ids: dict[str, str],
+    quotes: list[QuoteRef],
+) -> list[Fact]:
     if document is None:
         problems.append(Problem(name, "", "", "empty file"))
-        return None, []
+        return []
     if not isinstance(document, dict):
         problems.append(
             Problem(
                 name, "", "", f"expected a mapping with source and facts, got {_describe(document)}"
             )
         )
-        return None, []
+        return []
     for key in document:
         if key not in ("source", "facts"):
             problems.append(Problem(name, "", str(key), "unknown field"))
@@ -501,10 +513,19 @@ def _load_fact_file(
         source_id = None
     facts: list[Fact] = []
     for check, data in _entries(name, document.get("facts"), problems, key="id"):
+        fact_id = data.get("id")
+        if isinstance(fact_id, str) and fact_id:
+            if fact_id in seen_ids:
+                check.add("id", f"duplicate id, also in {seen_ids[fact_id]}")
+                continue
+            seen_ids[fact_id] = name
+        quote = data.get("quote")
+        if source_id is not None and isinstance(quote, str) and quote.strip():
+            quotes.append(QuoteRef(name, check.entry, source_id, quote))
         fact = _load_fact(check, data, source_id)
         if fact is not None:
             facts.append(fact)
-    return source_id, facts
+    return facts
 
 
 def _load_fact(check: _Checker, data: Mapping[str, Any], source_id: str | None) -> Fact | None:
@@ -641,18 +662,14 @@ def load_corpus(files: Mapping[str, bytes]) -> tuple[Corpus, list[Problem]]:
     source_ids = {source.id for source in sources}
     actors_by_code = {actor.code: actor for actor in actors}
     facts: list[Fact] = []
-    fact_files: dict[str, str] = {}
+    seen_ids: dict[str, str] = {}
+    quotes: list[QuoteRef] = []
     for name in sorted(files):
         if not name.startswith(f"{FACTS_DIR}/"):
             continue
-        _, file_facts = _load_fact_file(name, _parse(files, name, problems), problems, source_ids)
-        for fact in file_facts:
-            check = _Checker(name, problems, fact.id)
-            if fact.id in fact_files:
-                check.add("id", f"duplicate id, also in {fact_files[fact.id]}")
-                continue
-            fact_files[fact.id] = name
-            if _check_partners(check, fact, actors_by_code):
+        document = _parse(files, name, problems)
+        for fact in _load_fact_file(name, document, problems, source_ids, seen_ids, quotes):
+            if _check_partners(_Checker(name, problems, fact.id), fact, actors_by_code):
                 facts.append(fact)
     corpus = Corpus(
         actors=tuple(actors),
@@ -660,7 +677,7 @@ def load_corpus(files: Mapping[str, bytes]) -> tuple[Corpus, list[Problem]]:
         sources=tuple(sources),
         facts=tuple(sorted(facts, key=lambda fact: fact.id)),
         sources_hash=hash_source_tree(files),
-        fact_files=fact_files,
+        quotes=tuple(quotes),
     )
     return corpus, sorted(problems)
 

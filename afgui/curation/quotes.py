@@ -44,17 +44,12 @@ def check_quotes(corpus: Corpus, seeds_dir: Path) -> list[Problem]:
             problems.append(
                 Problem("sources.yaml", source.id, "seed_file", f"cannot read {path}: {error}")
             )
-    for fact in corpus.facts:
-        document = documents.get(fact.citation.source_id)
-        if document is None:
-            continue
-        if normalise(fact.citation.quote) not in document:
+    for ref in corpus.quotes:
+        document = documents.get(ref.source_id)
+        if document is not None and normalise(ref.quote) not in document:
             problems.append(
                 Problem(
-                    corpus.fact_files.get(fact.id, ""),
-                    fact.id,
-                    "quote",
-                    f"not found verbatim in {seed_of[fact.citation.source_id]}",
+                    ref.file, ref.entry, "quote", f"not found verbatim in {seed_of[ref.source_id]}"
                 )
             )
     return sorted(problems)

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Sets up everything on a fresh Debian machine, then runs every check: lint, format,
+# types, layer contracts, and the whole test suite (unit, Qt, end-to-end under Xvfb,
+# the quick benchmark). Arguments are passed to pytest.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+export PATH="$AFGUI_ROOT/.venv/bin:$PATH"
+
+echo "== ruff check";  ruff check .
+echo "== ruff format"; ruff format --check .
+echo "== mypy";        mypy
+echo "== import contracts"; lint-imports
+echo "== pytest";      pytest "$@"
