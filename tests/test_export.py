@@ -34,6 +34,7 @@ FACT_KEYS = {
     "source",
     "quote",
     "note",
+    "same_event_as",
 }
 
 

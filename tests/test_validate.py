@@ -206,3 +206,29 @@ def test_cli_validate_ok(
 ) -> None:
     assert main(["validate", "--sources", str(fixture_sources), "--seeds", str(fixture_seeds)]) == 0
     assert "ok: 7 facts valid; quotes checked" in capsys.readouterr().out
+
+
+def test_same_event_as_must_name_a_primary_fact(fixture_sources: Path, tmp_path: Path) -> None:
+    root = _copy(fixture_sources, tmp_path)
+
+    def link(document: dict[str, Any]) -> None:
+        _fact(document, "jpn-2002-total").update(same_event_as="nowhere")
+        _fact(document, "sun-1979-troops").update(same_event_as="sun-1979-troops")
+        _fact(document, "rus-2016-taliban-contacts").update(same_event_as="rus-1992-embassy-closed")
+        _fact(document, "rus-1992-embassy-closed").update(same_event_as="irn-undated-water")
+
+    _edit(root, FACTS, link)
+    problems = _problems(root)
+    _assert_one(problems, FACTS, "jpn-2002-total", "same_event_as", "unknown fact id 'nowhere'")
+    _assert_one(problems, FACTS, "sun-1979-troops", "same_event_as", "cannot be the same event")
+    _assert_one(
+        problems, FACTS, "rus-2016-taliban-contacts", "same_event_as", "point to that primary"
+    )
+
+
+def test_same_event_as_round_trips(fixture_sources: Path, tmp_path: Path) -> None:
+    root = _copy(fixture_sources, tmp_path)
+    _edit(root, FACTS, lambda d: _fact(d, "jpn-2002-total").update(same_event_as="jpn-2002-pledge"))
+    corpus, problems = load_corpus(read_source_tree(root))
+    assert problems == []
+    assert {f.id: f.same_event_as for f in corpus.facts}["jpn-2002-total"] == "jpn-2002-pledge"

@@ -152,4 +152,5 @@ def fact_row(fact: Fact) -> dict[str, Any]:
         "source_id": fact.citation.source_id,
         "quote": fact.citation.quote,
         "note": fact.note,
+        "same_event_as": fact.same_event_as,
     }

@@ -478,6 +478,7 @@ _FACT_FIELDS = frozenset(
         "quote",
         "amount",
         "note",
+        "same_event_as",
     }
 )
 _AMOUNT_FIELDS = frozenset({"value", "currency", "kind", "approximate", "price_basis"})
@@ -573,6 +574,7 @@ def _load_fact(check: _Checker, data: Mapping[str, Any], source_id: str | None) 
     quote = entry.text("quote")
     amount = _amount(entry)
     note = entry.text("note", required=False)
+    same_event_as = entry.text("same_event_as", required=False)
     if (
         fact_id
         and partners
@@ -597,6 +599,7 @@ def _load_fact(check: _Checker, data: Mapping[str, Any], source_id: str | None) 
             amount=amount,
             third_party=bool(third_party),
             note=note,
+            same_event_as=same_event_as,
         )
     return None
 
@@ -671,6 +674,7 @@ def load_corpus(files: Mapping[str, bytes]) -> tuple[Corpus, list[Problem]]:
         for fact in _load_fact_file(name, document, problems, source_ids, seen_ids, quotes):
             if _check_partners(_Checker(name, problems, fact.id), fact, actors_by_code):
                 facts.append(fact)
+    _check_same_events(facts, seen_ids, problems)
     corpus = Corpus(
         actors=tuple(actors),
         governments=tuple(governments),
@@ -685,6 +689,29 @@ def load_corpus(files: Mapping[str, bytes]) -> tuple[Corpus, list[Problem]]:
 def _parse(files: Mapping[str, bytes], name: str, problems: list[Problem]) -> Any:
     data = files.get(name)
     return None if data is None else _parse_yaml(name, data, problems)
+
+
+def _check_same_events(
+    facts: list[Fact], fact_files: Mapping[str, str], problems: list[Problem]
+) -> None:
+    """``same_event_as`` names another existing fact that is itself a primary report."""
+    by_id = {fact.id: fact for fact in facts}
+    for fact in facts:
+        target_id = fact.same_event_as
+        if target_id is None:
+            continue
+        check = _Checker(fact_files.get(fact.id, ""), problems, fact.id)
+        target = by_id.get(target_id)
+        if target_id == fact.id:
+            check.add("same_event_as", "a fact cannot be the same event as itself")
+        elif target_id not in fact_files:
+            check.add("same_event_as", f"unknown fact id {target_id!r}")
+        elif target is not None and target.same_event_as is not None:
+            check.add(
+                "same_event_as",
+                f"{target_id!r} itself points to {target.same_event_as!r}; "
+                "point to that primary fact",
+            )
 
 
 def _check_partners(check: _Checker, fact: Fact, actors: Mapping[str, Actor]) -> bool:

@@ -125,6 +125,7 @@ def _fact_from_row(row: FactRow, partners: Sequence[str]) -> Fact:
         amount=amount,
         third_party=row.third_party,
         note=row.note,
+        same_event_as=row.same_event_as,
     )
 
 

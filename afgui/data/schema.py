@@ -14,7 +14,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Raise on any change to the tables below; a database of another version is rebuilt
 # (when it is afgui's own default) or refused with a clear message.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION_ID = "afgui"
 
 
@@ -110,6 +110,8 @@ class FactRow(Base):
     source_id: Mapped[str] = mapped_column(ForeignKey("sources.id"))
     quote: Mapped[str] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
+    # Not a foreign key: the loader checks the target, and rows go in id order.
+    same_event_as: Mapped[str | None] = mapped_column(String(120))
 
     __table_args__ = (Index("ix_facts_year", "year"),)
 

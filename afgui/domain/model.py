@@ -155,6 +155,8 @@ class Fact:
 
     ``partners`` lists foreign actors, the principal one first. ``third_party`` marks a
     relation between foreign actors about Afghanistan (e.g. the Soviet-US aid cut-off).
+    ``same_event_as`` names the fact (usually from another source) that reports the same
+    real event, so measures count the event once while both citations stay visible.
     """
 
     id: str
@@ -168,3 +170,4 @@ class Fact:
     amount: Amount | None = None
     third_party: bool = False
     note: str | None = None
+    same_event_as: str | None = None

@@ -36,6 +36,7 @@ FACT_COLUMNS = (
     "source",
     "quote",
     "note",
+    "same_event_as",
 )
 
 
@@ -105,6 +106,7 @@ def fact_record(fact: Fact) -> dict[str, Any]:
         "source": fact.citation.source_id,
         "quote": fact.citation.quote,
         "note": fact.note,
+        "same_event_as": fact.same_event_as,
     }
 
 
