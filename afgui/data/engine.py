@@ -53,6 +53,14 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
+            # The sqlite3 module would run DDL outside any transaction (it only opens one
+            # before DML), so a failed rebuild would leave the tables dropped and empty.
+            # SQLAlchemy's recipe: turn that off and emit BEGIN ourselves.
+            dbapi_connection.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(connection: Any) -> None:
+            connection.exec_driver_sql("BEGIN")
 
     return engine
 
