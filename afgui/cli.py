@@ -136,6 +136,35 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_synth(args: argparse.Namespace) -> int:
+    # Imported here: numpy and the generator are not needed by the other commands.
+    from afgui.curation.synth import SynthError, SynthParameters, write_synthetic_file
+
+    root = _sources_root(args)
+    corpus, problems = load_corpus(
+        read_source_tree(root if root is not None else bundled_sources_root())
+    )
+    if problems:
+        raise CurationError(problems)
+    parameters = SynthParameters(actors=args.actors, facts=args.facts, seed=args.seed)
+    try:
+        summary = write_synthetic_file(args.out, corpus, parameters)
+    except SynthError as error:
+        raise CommandError(str(error)) from None
+    print(
+        f"{args.out}: synthetic ({summary.facts} facts, {summary.actors} actors, "
+        f"seed {parameters.seed})"
+    )
+    return EXIT_OK
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} is negative")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="afgui-db", description="Validate, build, export and inspect afgui's curated data."
@@ -181,6 +210,21 @@ def build_parser() -> argparse.ArgumentParser:
         "stats", parents=[common], help="counts per actor, kind, source and decade"
     )
     stats.set_defaults(run=cmd_stats)
+
+    synth = commands.add_parser(
+        "synth",
+        help="write a reproducible synthetic database of the same schema (for benchmarks)",
+    )
+    synth.add_argument(
+        "--sources", type=Path, metavar="DIR", help="curated sources for the real actors"
+    )
+    synth.add_argument("--actors", type=_count, default=250, help="actors in all (250)")
+    synth.add_argument("--facts", type=_count, default=1_000_000, help="facts (1000000)")
+    synth.add_argument("--seed", type=int, default=1, help="random seed (1)")
+    synth.add_argument(
+        "--out", type=Path, required=True, metavar="PATH", help="SQLite file to write"
+    )
+    synth.set_defaults(run=cmd_synth)
     return parser
 
 
