@@ -7,7 +7,8 @@ user action.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -163,3 +164,88 @@ def load_facts_of_partner(session: Session, actor_code: str) -> list[Fact]:
 def count_facts_per_partner(session: Session) -> dict[str, int]:
     query = select(FactPartnerRow.actor_code, func.count()).group_by(FactPartnerRow.actor_code)
     return {code: count for code, count in session.execute(query)}
+
+
+@dataclass(frozen=True, slots=True)
+class FactTally:
+    """Identical direct facts of one partner counted together, for the measures cube.
+
+    Direct: dated, not third-party, with an Afghan side, and not a second report of an
+    event (``same_event_as``). ``end_year`` is None for an open span; ``last_in_year`` is
+    the latest ``month * 100 + day`` among the group (0 when only the year is known).
+    """
+
+    partner: str
+    afghan_side: AfghanSide
+    kind: FactKind
+    tone: int
+    year: int
+    end_year: int | None
+    count: int
+    last_in_year: int
+
+
+def iter_direct_fact_tallies(session: Session, batch_size: int = 20_000) -> Iterator[FactTally]:
+    """Direct facts grouped by partner, side, kind, tone and years, streamed in batches.
+
+    The database does the counting, so a million facts arrive as a few hundred thousand
+    small rows at most, never as Fact objects.
+    """
+    order_in_year = func.max(func.coalesce(FactRow.month, 0) * 100 + func.coalesce(FactRow.day, 0))
+    query = (
+        select(
+            FactPartnerRow.actor_code,
+            FactRow.afghan_side,
+            FactRow.kind,
+            FactRow.tone,
+            FactRow.year,
+            FactRow.end_year,
+            func.count(),
+            order_in_year,
+        )
+        .join(FactRow, FactRow.id == FactPartnerRow.fact_id)
+        .where(
+            FactRow.year.is_not(None),
+            FactRow.third_party.is_(False),
+            FactRow.afghan_side != AfghanSide.NONE.value,
+            FactRow.same_event_as.is_(None),
+        )
+        .group_by(
+            FactPartnerRow.actor_code,
+            FactRow.afghan_side,
+            FactRow.kind,
+            FactRow.tone,
+            FactRow.year,
+            FactRow.end_year,
+        )
+        .execution_options(yield_per=batch_size)
+    )
+    sides = {side.value: side for side in AfghanSide}
+    kinds = {kind.value: kind for kind in FactKind}
+    for partner, side, kind, tone, year, end_year, count, last in session.execute(query):
+        if year is None:  # excluded by the query; narrows the type
+            continue
+        yield FactTally(partner, sides[side], kinds[kind], tone, year, end_year, count, last)
+
+
+def load_aid_facts(session: Session, actor_code: str | None = None) -> list[Fact]:
+    """Facts with an amount whose principal partner is ``actor_code`` (all when None)."""
+    principal = select(FactPartnerRow.fact_id).where(FactPartnerRow.position == 0)
+    if actor_code is not None:
+        principal = principal.where(FactPartnerRow.actor_code == actor_code)
+    rows = list(
+        session.scalars(
+            select(FactRow).where(FactRow.amount.is_not(None), FactRow.id.in_(principal))
+        )
+    )
+    partners = _partners_of(session, None if actor_code is None else [row.id for row in rows])
+    return _ordered([_fact_from_row(row, partners[row.id]) for row in rows])
+
+
+def fact_year_bounds(session: Session) -> tuple[int | None, int | None]:
+    """The first and the last year any dated fact names (start or end of its span)."""
+    first, last_start, last_end = session.execute(
+        select(func.min(FactRow.year), func.max(FactRow.year), func.max(FactRow.end_year))
+    ).one()
+    lasts = [year for year in (last_start, last_end) if year is not None]
+    return first, max(lasts) if lasts else None

@@ -1,0 +1,300 @@
+"""Relation strength, diplomatic status and aid per partner and year, for the map and charts.
+
+``RelationsService`` builds an in-memory cube (partners × years × sides) once, at
+construction, from an SQL aggregate of the facts (``repository.iter_direct_fact_tallies``):
+a million facts arrive as grouped counts, never as Fact objects. After that, a year change
+reads O(partners) values (``values_at``), a partner's curve O(years) (``series``).
+``explain`` loads one partner's facts and recomputes the value fact by fact with the
+reference computation of ``afgui.domain.measures``, so the two always agree.
+
+The formula, weights, decay and status rules are in ``afgui/domain/measures.py`` and, in
+plain words, in ``docs/methodology.md``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from types import MappingProxyType
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from afgui.data import repository
+from afgui.domain.measures import (
+    DECAY_PER_YEAR,
+    SCALE_MAX,
+    SCALE_MIN,
+    VIEW_SIDES,
+    AidPoint,
+    Contribution,
+    DiplomaticStatus,
+    Explanation,
+    StatusEvent,
+    StrengthCell,
+    ViewSide,
+    aid_points,
+    event_weight,
+    explain_strength,
+    status_series,
+    tone_factor,
+)
+from afgui.domain.model import Fact
+from afgui.domain.vocab import AfghanSide
+from afgui.services.catalog import Catalog
+
+__all__ = [
+    "SCALE_MAX",
+    "SCALE_MIN",
+    "AidPoint",
+    "Contribution",
+    "DiplomaticStatus",
+    "Explanation",
+    "RelationsService",
+    "StrengthCell",
+    "UnknownPartnerError",
+    "ViewSide",
+    "YearOutOfRangeError",
+]
+
+_SIDES: tuple[ViewSide, ...] = tuple(ViewSide)
+_STATUSES: tuple[DiplomaticStatus, ...] = tuple(DiplomaticStatus)
+_NO_STATUS = -1
+# When the database holds no dated fact at all, the range is this one year.
+_EMPTY_YEAR = 2001
+
+
+class UnknownPartnerError(KeyError):
+    """No actor has this code."""
+
+
+class YearOutOfRangeError(ValueError):
+    """The year lies outside the range the measures cover."""
+
+
+class RelationsService:
+    def __init__(self, engine: Engine, catalog: Catalog) -> None:
+        self._engine = engine
+        self._catalog = catalog
+        actors = catalog.actors_by_code
+        with Session(engine) as session:
+            counts = repository.count_facts_per_partner(session)
+            first, last = _year_range(repository.fact_year_bounds(session), catalog)
+            codes = tuple(sorted(set(counts) | set(actors)))
+            builder = _CubeBuilder({code: i for i, code in enumerate(codes)}, first, last)
+            for tally in repository.iter_direct_fact_tallies(session):
+                builder.add(tally)
+        self._partners = tuple(sorted(code for code in counts if code in actors))
+        self._first_year, self._last_year = first, last
+        self._years = tuple(range(first, last + 1))
+        self._index = builder.index
+        raw, has_data = builder.strength()
+        statuses = builder.statuses()
+        exists = np.array(
+            [
+                [actors[code].exists_in(year) if code in actors else True for year in self._years]
+                for code in codes
+            ],
+            dtype=bool,
+        ).reshape(len(codes), len(self._years))
+        self._values = np.where(
+            has_data & exists[:, :, None], SCALE_MAX * np.tanh(raw / SCALE_MAX), np.nan
+        )
+        self._statuses = np.where(exists[:, :, None], statuses, _NO_STATUS).astype(np.int8)
+
+    @property
+    def first_year(self) -> int:
+        return self._first_year
+
+    @property
+    def last_year(self) -> int:
+        return self._last_year
+
+    def partners(self) -> tuple[str, ...]:
+        """Codes of the actors named by at least one fact, in code order."""
+        return self._partners
+
+    def cell(self, partner: str, year: int, side: ViewSide) -> StrengthCell:
+        p, y = self._locate(partner, year)
+        return self._cell(p, y, _SIDES.index(side))
+
+    def values_at(self, year: int, side: ViewSide) -> Mapping[str, StrengthCell]:
+        """Every partner's value and status in ``year`` (built once per year and side)."""
+        if not self._first_year <= year <= self._last_year:
+            raise YearOutOfRangeError(self._range_message(year))
+        return self._values_at(year, side)
+
+    @lru_cache(maxsize=1024)  # noqa: B019 - the service lives as long as the app
+    def _values_at(self, year: int, side: ViewSide) -> Mapping[str, StrengthCell]:
+        y = year - self._first_year
+        s = _SIDES.index(side)
+        return MappingProxyType(
+            {code: self._cell(self._index[code], y, s) for code in self._partners}
+        )
+
+    def series(self, partner: str, side: ViewSide) -> tuple[Sequence[int], Sequence[float | None]]:
+        """The value in every year ``first_year..last_year``; None = no data."""
+        p, _ = self._locate(partner, self._first_year)
+        column = self._values[p, :, _SIDES.index(side)]
+        return self._years, tuple(None if math.isnan(v) else float(v) for v in column)
+
+    def status_series(
+        self, partner: str, side: ViewSide
+    ) -> tuple[Sequence[int], Sequence[DiplomaticStatus | None]]:
+        p, _ = self._locate(partner, self._first_year)
+        column = self._statuses[p, :, _SIDES.index(side)]
+        return self._years, tuple(None if c < 0 else _STATUSES[c] for c in column)
+
+    def explain(self, partner: str, year: int, side: ViewSide) -> Explanation:
+        """The facts behind a value, each with its weight, age, decay and contribution."""
+        p, y = self._locate(partner, year)
+        cell = self._cell(p, y, _SIDES.index(side))
+        if cell.value is None:
+            return Explanation(partner, year, side, None, cell.status, ())
+        with Session(self._engine) as session:
+            facts = repository.load_facts_of_partner(session, partner)
+        _, contributions = explain_strength(facts, year, side, self._last_year)
+        return Explanation(partner, year, side, cell.value, cell.status, contributions)
+
+    def aid(self, partner: str) -> tuple[AidPoint, ...]:
+        """The aid figures whose principal partner is ``partner``, in time order."""
+        if partner not in self._index and partner not in self._catalog.actors_by_code:
+            raise UnknownPartnerError(partner)
+        with Session(self._engine) as session:
+            facts = repository.load_aid_facts(session, partner)
+        return aid_points(facts, partner)
+
+    def all_aid(self) -> tuple[tuple[str, AidPoint], ...]:
+        """Every aid figure with its principal partner, by partner then time."""
+        with Session(self._engine) as session:
+            facts = repository.load_aid_facts(session)
+        by_partner: dict[str, list[Fact]] = {}
+        for fact in facts:
+            by_partner.setdefault(fact.partners[0], []).append(fact)
+        return tuple(
+            (code, point)
+            for code in sorted(by_partner)
+            for point in aid_points(by_partner[code], code)
+        )
+
+    def _cell(self, p: int, y: int, s: int) -> StrengthCell:
+        value = self._values[p, y, s]
+        code = self._statuses[p, y, s]
+        return StrengthCell(
+            None if math.isnan(value) else float(value),
+            None if code < 0 else _STATUSES[code],
+        )
+
+    def _locate(self, partner: str, year: int) -> tuple[int, int]:
+        index = self._index.get(partner)
+        if index is None:
+            if partner not in self._catalog.actors_by_code:
+                raise UnknownPartnerError(partner)
+            raise UnknownPartnerError(f"{partner} is named by no fact")
+        if not self._first_year <= year <= self._last_year:
+            raise YearOutOfRangeError(self._range_message(year))
+        return index, year - self._first_year
+
+    def _range_message(self, year: int) -> str:
+        return f"year {year} is outside {self._first_year}-{self._last_year}"
+
+
+def _year_range(bounds: tuple[int | None, int | None], catalog: Catalog) -> tuple[int, int]:
+    first, last = bounds
+    government_years = [g.start.year for g in catalog.governments] + [
+        g.end.year for g in catalog.governments if g.end is not None
+    ]
+    if first is None or last is None:
+        if not government_years:
+            return _EMPTY_YEAR, _EMPTY_YEAR
+        return min(government_years), max(government_years)
+    return first, max([last, *government_years])
+
+
+class _CubeBuilder:
+    """Accumulates tallies, one at a time, into the strength and status cubes.
+
+    Strength: each tally adds ``weight × tone factor × count / n`` to every year of its span
+    (a difference array makes that O(1) per tally); a cumulative sum turns the differences
+    into yearly impulses, and ``raw[y] = raw[y-1] × decay(1) + impulse[y]`` carries them
+    forward with the half-life.
+
+    Status: only formal and hostile facts can change it; of the others, only the earliest
+    (where knowledge starts) and the earliest dealing (where relations start) matter, so
+    those are all that is kept per partner and side.
+    """
+
+    def __init__(self, index: Mapping[str, int], first: int, last: int) -> None:
+        self.index = index
+        self.first, self.last = first, last
+        self.years = last - first + 1
+        shape = (len(index), self.years + 1, len(_SIDES))
+        self._diff = np.zeros(shape, dtype=np.float64)
+        self._first_data = np.full((len(index), len(_SIDES)), self.years, dtype=np.int64)
+        self._views = {
+            side: tuple(s for s, view in enumerate(_SIDES) if side in VIEW_SIDES[view])
+            for side in AfghanSide
+        }
+        self._changes: dict[tuple[int, int], list[StatusEvent]] = {}
+        self._earliest: dict[tuple[int, int], StatusEvent] = {}
+        self._earliest_dealing: dict[tuple[int, int], StatusEvent] = {}
+
+    def add(self, tally: repository.FactTally) -> None:
+        views = self._views[tally.afghan_side]
+        if not views or tally.year > self.last:
+            return
+        p = self.index[tally.partner]
+        end_year = tally.end_year if tally.end_year is not None else self.last
+        start = tally.year - self.first
+        end = max(start, min(end_year - self.first, self.years - 1))
+        amount = (
+            event_weight(tally.kind, tally.tone).value
+            * tone_factor(tally.tone)
+            * tally.count
+            / (end - start + 1)
+        )
+        event = StatusEvent(
+            tally.year, max(tally.year, end_year), tally.last_in_year, tally.kind, tally.tone
+        )
+        for s in views:
+            self._diff[p, start, s] += amount
+            self._diff[p, end + 1, s] -= amount
+            if start < self._first_data[p, s]:
+                self._first_data[p, s] = start
+            key = (p, s)
+            if event.is_formal or event.is_hostile:
+                self._changes.setdefault(key, []).append(event)
+            earliest = self._earliest.get(key)
+            if earliest is None or event.start < earliest.start:
+                self._earliest[key] = event
+            if event.is_dealing:
+                dealing = self._earliest_dealing.get(key)
+                if dealing is None or event.start < dealing.start:
+                    self._earliest_dealing[key] = event
+
+    def strength(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+        """Raw decayed sums (partners × years × sides) and where any fact is counted."""
+        impulse = np.cumsum(self._diff[:, : self.years, :], axis=1)
+        raw = np.empty_like(impulse)
+        running = np.zeros((len(self.index), len(_SIDES)), dtype=np.float64)
+        for y in range(self.years):
+            running = running * DECAY_PER_YEAR + impulse[:, y, :]
+            raw[:, y, :] = running
+        has_data = np.arange(self.years)[None, :, None] >= self._first_data[:, None, :]
+        return raw, has_data
+
+    def statuses(self) -> npt.NDArray[np.int8]:
+        """Status codes (index into DiplomaticStatus, -1 = none) per partner, year, side."""
+        cube = np.full((len(self.index), self.years, len(_SIDES)), _NO_STATUS, dtype=np.int8)
+        codes = {status: i for i, status in enumerate(_STATUSES)}
+        for key, earliest in self._earliest.items():
+            events = [earliest, *self._changes.get(key, ())]
+            if key in self._earliest_dealing:
+                events.append(self._earliest_dealing[key])
+            series = status_series(events, self.first, self.last)
+            p, s = key
+            cube[p, :, s] = [_NO_STATUS if st is None else codes[st] for st in series]
+        return cube
