@@ -1,7 +1,8 @@
 """Compiling a validated corpus into a database, in one transaction, deterministically.
 
 The same corpus always gives the same rows: entries are inserted in sorted order and no
-timestamp is stored. ``meta`` records the schema version and the sources' hash.
+timestamp is stored. ``meta`` records the schema version, the sources' hash and a digest
+of the rows (``afgui.data.integrity``), so damage to the file is noticed when it is opened.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from sqlalchemy import Engine, insert
 
 from afgui import __version__
 from afgui.curation.loader import Corpus
+from afgui.data.integrity import DIGEST_KEY, content_digest
 from afgui.data.schema import (
     APPLICATION_ID,
     SCHEMA_VERSION,
@@ -37,6 +39,9 @@ def build_database(engine: Engine, corpus: Corpus) -> None:
         for table, rows in _rows(corpus):
             if rows:
                 connection.execute(insert(table), rows)
+        # Read back inside the transaction: opening the default database checks it again.
+        digest = content_digest(connection)
+        connection.execute(insert(MetaRow), [{"key": DIGEST_KEY, "value": digest}])
 
 
 def meta_records(sources_hash: str) -> list[dict[str, Any]]:
