@@ -2,12 +2,17 @@
 
 A new user never meets a "no database" error: the default database lives in the user data
 directory (platformdirs) and is rebuilt from the bundled curated sources whenever it is
-missing, from another schema version, or built from other sources. A rebuild writes a new
+missing, from an older schema version, or built from other sources. A rebuild writes a new
 file beside the old one and swaps it in atomically, so an instance reading the old file
-keeps working. A file that is not an afgui database is never overwritten or deleted.
+keeps working. A file that is not a sound afgui database of this or an older version —
+another application's, a damaged one (structure or row checksum), one from a newer afgui —
+is never overwritten or deleted: the database is rebuilt beside it and a warning says where
+the bad file is. When neither place can be used, one message names the files and causes.
 
 An explicit URL (``--db``/``AFGUI_DB_URL``) is built when empty and otherwise used as it
-is: it may hold other data on purpose (a synthetic benchmark database).
+is: it may hold other data on purpose (a synthetic benchmark database). It is refused, with
+the reason, when it is not afgui's or is damaged; building into it (``build_explicit``)
+never drops another application's tables.
 """
 
 from __future__ import annotations
@@ -21,13 +26,21 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import platformdirs
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from afgui.curation.build import build_database
-from afgui.curation.loader import CurationError, hash_source_tree, load_corpus, read_source_tree
+from afgui.curation.loader import (
+    Corpus,
+    CurationError,
+    hash_source_tree,
+    load_corpus,
+    read_source_tree,
+)
 from afgui.data.engine import make_engine, read_meta, sqlite_path, sqlite_url
-from afgui.data.schema import APPLICATION_ID, SCHEMA_VERSION
+from afgui.data.integrity import DIGEST_KEY, digest_mismatch, error_cause, structural_damage
+from afgui.data.schema import APPLICATION_ID, SCHEMA_VERSION, Base
 
 
 class DatabaseUnavailableError(Exception):
@@ -56,7 +69,7 @@ def _current_sources(root: Path | Traversable | None) -> tuple[dict[str, bytes],
     return tree, hash_source_tree(tree)
 
 
-def _build_corpus(tree: dict[str, bytes]):  # type: ignore[no-untyped-def]
+def _build_corpus(tree: dict[str, bytes]) -> Corpus:
     corpus, problems = load_corpus(tree)
     if problems:
         raise CurationError(problems)
@@ -64,8 +77,22 @@ def _build_corpus(tree: dict[str, bytes]):  # type: ignore[no-untyped-def]
 
 
 def describe_url(url: str) -> str:
-    path = sqlite_path(url)
-    return str(path) if path is not None else url
+    """The file behind ``url``, or the URL with its password masked, for messages."""
+    path = _file_of(url)
+    if path is not None:
+        return str(path)
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (SQLAlchemyError, ValueError):
+        return "the database URL (it cannot be parsed)"
+
+
+def _file_of(url: str) -> Path | None:
+    """The SQLite file behind ``url``; None for other back-ends and for unparsable URLs."""
+    try:
+        return sqlite_path(url)
+    except (SQLAlchemyError, ValueError):
+        return None
 
 
 def open_database(
@@ -81,40 +108,78 @@ def open_database(
     return _open_explicit(url, tree, current_hash)
 
 
-def _is_current(meta: dict[str, str] | None, current_hash: str) -> bool:
+def _is_current(meta: dict[str, str], current_hash: str) -> bool:
     return (
-        meta is not None
-        and meta.get("application") == APPLICATION_ID
-        and meta.get("schema_version") == str(SCHEMA_VERSION)
+        meta.get("schema_version") == str(SCHEMA_VERSION)
         and meta.get("sources_hash") == current_hash
+        and DIGEST_KEY in meta
     )
 
 
-def _probe(path: Path) -> tuple[bool, dict[str, str] | None]:
-    """(is it afgui's, its meta) for the file at ``path``; never writes to it."""
+@dataclass(frozen=True)
+class _Probe:
+    """What a look at an existing file found; ``problem`` says why afgui must not use it."""
+
+    meta: dict[str, str]
+    problem: str | None = None
+
+
+def _probe(path: Path, *, deep: bool) -> _Probe:
+    """Inspect the file at ``path`` through a read-only connection; never writes to it.
+
+    ``deep`` adds the checks that read the whole file (structure and row checksum): cheap
+    for the curated database, too slow for a synthetic benchmark one of a million facts.
+    """
     engine = make_engine(sqlite_url(path), read_only=True)
     try:
-        meta = read_meta(engine)
+        return _inspect(engine, deep=deep)
     finally:
         engine.dispose()
-    return meta is not None and meta.get("application") == APPLICATION_ID, meta
+
+
+def _inspect(engine: Engine, *, deep: bool) -> _Probe:
+    if deep and (damage := structural_damage(engine)) is not None:
+        return _Probe({}, f"is damaged or not an afgui database ({damage})")
+    meta = read_meta(engine)
+    if meta is None:
+        if not deep and (damage := structural_damage(engine)) is not None:
+            return _Probe({}, f"is damaged or not an afgui database ({damage})")
+        return _Probe({}, "is not an afgui database (it has no afgui tables)")
+    application = meta.get("application")
+    if application != APPLICATION_ID:
+        return _Probe(meta, f"belongs to another application ({application!r}, not afgui)")
+    version = meta.get("schema_version", "")
+    if not version.isdigit() or int(version) > SCHEMA_VERSION:
+        return _Probe(
+            meta,
+            f"was written by a newer afgui (schema version {version!r}; "
+            f"this afgui reads version {SCHEMA_VERSION})",
+        )
+    recorded = meta.get(DIGEST_KEY)
+    if deep and recorded is not None and (mismatch := digest_mismatch(engine, recorded)):
+        return _Probe(meta, f"is damaged ({mismatch})")
+    return _Probe(meta)
 
 
 def _open_default(path: Path, tree: dict[str, bytes], current_hash: str) -> OpenedDatabase:
-    warnings: list[str] = []
     candidates = [path, path.with_name(f"{path.stem}.rebuilt{path.suffix}")]
+    refused: list[str] = []
     for candidate in candidates:
+        warnings = [
+            f"{bad}; it was left untouched (delete or move it), afgui uses {candidate}"
+            for bad in refused
+        ]
         if not candidate.exists():
             return _build_file(candidate, tree, current_hash, warnings)
-        ours, meta = _probe(candidate)
-        if ours:
-            if _is_current(meta, current_hash):
+        probe = _probe(candidate, deep=True)
+        if probe.problem is None:
+            if _is_current(probe.meta, current_hash):
                 return _opened(candidate, rebuilt=False, warnings=warnings)
             return _build_file(candidate, tree, current_hash, warnings)
-        warnings.append(f"{candidate} is not a readable afgui database; it was left untouched")
+        refused.append(f"{candidate} {probe.problem}")
     raise DatabaseUnavailableError(
-        f"cannot use {path}: it and {candidates[-1]} are not afgui databases "
-        "(move them away, or pass --db URL)"
+        f"cannot use the database: {'; '.join(refused)}. Both were left untouched: "
+        "move them away, or pass --db URL"
     )
 
 
@@ -145,29 +210,88 @@ def _build_file(
         temporary_path.replace(path)
     except (OSError, SQLAlchemyError) as error:
         engine.dispose()
-        with contextlib.suppress(OSError):
-            temporary_path.unlink()
-        cause = getattr(error, "strerror", None) or str(error).splitlines()[0]
-        raise DatabaseUnavailableError(f"cannot write the database {path}: {cause}") from None
+        for leftover in (temporary_path, Path(f"{temporary_path}-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        raise DatabaseUnavailableError(
+            f"cannot write the database {path}: {_cause(error)}"
+        ) from None
     return _opened(path, rebuilt=True, warnings=warnings)
+
+
+def _cause(error: BaseException) -> str:
+    if isinstance(error, OSError):
+        return error.strerror or str(error)
+    return error_cause(error)
+
+
+def _make_engine(url: str, where: str) -> Engine:
+    try:
+        return make_engine(url)
+    except (SQLAlchemyError, ValueError, ImportError) as error:
+        # ImportError: the URL names a driver that is not installed (psycopg, pymysql …).
+        raise DatabaseUnavailableError(f"cannot open {where}: {_cause(error)}") from None
+
+
+def _refuse_unusable_file(url: str, where: str) -> None:
+    """Raise when ``url`` names an existing file afgui must neither use nor overwrite."""
+    path = _file_of(url)
+    if path is None:
+        return
+    if not path.parent.is_dir():
+        raise DatabaseUnavailableError(
+            f"cannot open {where}: the directory {path.parent} does not exist"
+        )
+    if path.exists() and (path.is_dir() or path.stat().st_size > 0):
+        probe = _probe(path, deep=False)
+        if probe.problem is not None:
+            raise DatabaseUnavailableError(f"{where} {probe.problem}; it was left untouched")
+
+
+def build_explicit(url: str, corpus: Corpus) -> None:
+    """Build ``corpus`` into the database at ``url`` (``afgui-db build --db URL``).
+
+    An afgui database of any version is replaced in one transaction; anything else that
+    holds tables of afgui's names is refused, so no other application's data is dropped.
+    """
+    where = describe_url(url)
+    _refuse_unusable_file(url, where)
+    engine = _make_engine(url, where)
+    try:
+        _build_into(engine, where, corpus)
+    finally:
+        engine.dispose()
+
+
+def _build_into(engine: Engine, where: str, corpus: Corpus) -> None:
+    try:
+        existing = set(inspect(engine).get_table_names())
+    except SQLAlchemyError as error:
+        raise DatabaseUnavailableError(f"cannot open {where}: {_cause(error)}") from None
+    if existing & set(Base.metadata.tables) and read_meta(engine) is None:
+        raise DatabaseUnavailableError(
+            f"{where} has tables named like afgui's but is not an afgui database; "
+            "it was left untouched"
+        )
+    try:
+        build_database(engine, corpus)
+    except SQLAlchemyError as error:
+        raise DatabaseUnavailableError(
+            f"cannot build the database {where}: {_cause(error)} (nothing was changed)"
+        ) from None
 
 
 def _open_explicit(url: str, tree: dict[str, bytes], current_hash: str) -> OpenedDatabase:
     where = describe_url(url)
-    try:
-        engine = make_engine(url)
-    except (SQLAlchemyError, ValueError) as error:
-        raise DatabaseUnavailableError(f"cannot open {where}: {error}") from None
-    path = sqlite_path(url)
-    if path is not None and path.exists() and path.stat().st_size > 0:
-        ours, meta = _probe(path)
-        if not ours:
-            engine.dispose()
-            raise DatabaseUnavailableError(f"{where} is not an afgui database (left untouched)")
-    else:
-        meta = read_meta(engine)
+    _refuse_unusable_file(url, where)
+    engine = _make_engine(url, where)
+    meta = read_meta(engine)
     if meta is None:
-        build_database(engine, _build_corpus(tree))
+        try:
+            _build_into(engine, where, _build_corpus(tree))
+        except BaseException:
+            engine.dispose()
+            raise
         return OpenedDatabase(url, engine, rebuilt=True)
     if meta.get("application") != APPLICATION_ID:
         engine.dispose()
