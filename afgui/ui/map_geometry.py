@@ -2,17 +2,20 @@
 
 The SVG holds 184 countries, each a ``<g class="xx country map-element">`` (``xx`` the
 lower-case ISO 3166-1 alpha-2 code) around one or more ``<path>`` elements, in a
-``viewBox`` of 2475 × 1388 user units. Its path data uses only relative ``m c s l h v``
-commands; the parser below also accepts their absolute forms, ``q t`` and ``z`` so that a
-different release of the file still loads, and rejects elliptical arcs loudly.
+``viewBox`` of 2475 × 1388 user units. Its path data uses only the relative commands
+``m c s l h v`` (2038 paths, 4689 commands, 158 628 numbers, no ``z``: filling closes a
+subpath implicitly). The parser accepts those and their absolute forms, and rejects
+anything else loudly so a different release of the file cannot be misdrawn silently.
 
-Speed matters because the map is on the start-up path. Curves are flattened to their
-end points: the file's segments are one or two user units long, about half a pixel at the
-default zoom, so the control points add nothing visible but cost parse and paint time.
-Points closer together than :data:`SIMPLIFY_TOLERANCE` are merged for the same reason.
-All numbers of the file are converted by one ``numpy`` call, and each country's
-:class:`QPainterPath` is built by streaming a binary element array into it rather than
-by one Python call per vertex. The result is cached for the life of the process.
+Speed matters because the map is on the start-up path (about 25 ms here for the whole
+file). The work is vectorised over the whole file rather than looped per command, and
+the geometry is simplified on the way: the file's curve segments are one or two user
+units long, about half a logical pixel at the default zoom, so a curve that is nearly
+straight (see :data:`FLATNESS`) becomes its chord and the others two extra points; this
+keeps micro-states like Mauritius recognisable at high zoom while most of the outline
+points are plain chord end points. Each country's :class:`QPainterPath` is streamed
+from a binary element array rather than built by one Python call per vertex. The result
+is cached for the life of the process.
 
 Codes in this module's API are upper-case ("AF"), as everywhere else in afgui.
 """
@@ -22,8 +25,9 @@ from __future__ import annotations
 import importlib.resources
 import re
 import threading
+import warnings
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,18 +41,40 @@ _SVG_PACKAGE = "pygal_maps_world"
 _SVG_RESOURCE = "worldmap.svg"
 _SVG_NS = "{http://www.w3.org/2000/svg}"
 
-#: Merge consecutive points closer than this (SVG user units). At the default zoom one
-#: unit is about half a logical pixel at 1280 px width, so even at the maximum zoom the
-#: facets stay a few pixels long; the source is only given to 0.1 unit anyway.
-SIMPLIFY_TOLERANCE = 0.35
+#: A curve whose control points lie closer than this (SVG user units) to its chord is
+#: drawn as the chord. One unit is about half a logical pixel at the default zoom at
+#: 1280 px, so curves stay smooth well into the zoom range; the source itself is only
+#: given to 0.1 unit.
+FLATNESS = 0.2
 
-# Numbers of the path grammar, and the command letters between them. A minus sign glued to
-# the previous number ("0.5-0.72") starts a new number; an exponent's sign does not.
-_COMMAND = re.compile(r"[A-DF-Za-df-z]")  # not e/E: they are exponents
-_GLUED_MINUS = re.compile(r"(?<=[0-9.])-")
-# How many numbers one repetition of each command takes, and where its end point sits.
-_ARITY = {"m": 2, "l": 2, "t": 2, "h": 1, "v": 1, "c": 6, "s": 4, "q": 4}
-_END_POINT = {"m": 0, "l": 0, "t": 0, "c": 4, "s": 2, "q": 2}
+# Command letters (not e/E, which are exponents) and the separator joining many paths.
+_PATH_BREAK = "|"
+_COMMAND = re.compile(r"([A-DF-Za-df-z|])")
+# A minus sign glued to the previous number ("0.5-0.72") starts a new number, so every
+# minus gets a space before it; an exponent's minus must then be glued back.
+_EXPONENT_SIGN = re.compile(r"([eE]) -")
+
+# Per command kind (indexed like _LETTERS): numbers per repetition, where the end point's
+# x and y sit in a repetition (-1: the coordinate does not move), and whether each of
+# them is absolute. "h"/"v" move along one axis only.
+_LETTERS = "|mMlLhHvVcCsS"
+_KIND = {letter: index for index, letter in enumerate(_LETTERS)}
+_ARITY = np.array([1, 2, 2, 2, 2, 1, 1, 1, 1, 6, 6, 4, 4])
+_END_X = np.array([-1, 0, 0, 0, 0, 0, 0, -1, -1, 4, 4, 2, 2])
+_END_Y = np.array([-1, 1, 1, 1, 1, -1, -1, 0, 0, 5, 5, 3, 3])
+_ABSOLUTE = np.array([letter.isupper() for letter in _LETTERS])
+_ABS_X = _ABSOLUTE & (_END_X >= 0)
+_ABS_Y = _ABSOLUTE & (_END_Y >= 0)
+_MOVE = np.array([letter in "mM" for letter in _LETTERS])
+_CUBIC = np.array([letter in "cC" for letter in _LETTERS])
+_SMOOTH = np.array([letter in "sS" for letter in _LETTERS])
+# Where a curve is sampled besides its end point, and the cubic Bernstein weights of its
+# two control points and its end point there (the start is the origin).
+_SAMPLES = np.array([1 / 3, 2 / 3])
+_BERNSTEIN = np.stack(
+    (3 * (1 - _SAMPLES) ** 2 * _SAMPLES, 3 * (1 - _SAMPLES) * _SAMPLES**2, _SAMPLES**3),
+    axis=1,
+)
 
 
 class PathDataError(ValueError):
@@ -120,125 +146,137 @@ class WorldGeometry:
 def parse_path_data(data: str) -> list[FloatArray]:
     """Return the subpaths of SVG path ``data`` as ``(n, 2)`` arrays of absolute points.
 
-    Curves are reduced to their end points (see the module docstring). A closed subpath
-    (``z``) ends with a copy of its first point.
+    Curves are flattened (see the module docstring). Supports ``M L H V C S`` in both
+    cases; raises :class:`PathDataError` on anything else (``z``, ``q``, ``t``, ``a``).
     """
-    spaced = _GLUED_MINUS.sub(" -", data)
-    letters = _COMMAND.findall(spaced)
-    if not letters:
-        return []
-    bad = {letter for letter in letters if letter.lower() not in _ARITY and letter not in "zZ"}
-    if bad:
-        raise PathDataError(f"unsupported path commands {sorted(bad)}")
-    # Each command letter becomes a NaN so that a single vectorised conversion keeps the
-    # positions of the command boundaries.
-    values = np.fromstring(_COMMAND.sub(" nan ", spaced), sep=" ")  # type: ignore[call-overload]
-    boundaries = np.flatnonzero(np.isnan(values)).tolist()
-    if len(boundaries) != len(letters):
-        raise PathDataError("malformed path data")
-    boundaries.append(len(values))
-    return _Builder().run(letters, values, boundaries)
+    return parse_many_path_data([data])[0]
 
 
-class _Builder:
-    """Turns the command stream of one ``d`` attribute into subpath point arrays.
+def parse_many_path_data(datas: Sequence[str]) -> list[list[FloatArray]]:
+    """:func:`parse_path_data` for many ``d`` attributes at once.
 
-    Relative end points are collected as deltas and summed in one ``cumsum`` per run, so
-    the Python loop runs once per command letter, not once per point.
+    Everything is vectorised over the whole file: the texts are joined so that splitting
+    and number conversion run once, every segment's end point comes from one segmented
+    cumulative sum, and all curves are flattened together. A Python loop per command
+    would cost several times more (it was measured at ~90 ms for the world map).
     """
-
-    def __init__(self) -> None:
-        self.subpaths: list[FloatArray] = []
-        self.chunks: list[FloatArray] = []  # absolute points of the open subpath
-        self.deltas: list[FloatArray] = []  # relative steps after self.anchor
-        self.anchor = np.zeros(2)  # the current point before self.deltas
-        self.start = np.zeros(2)  # first point of the open subpath
-
-    def run(self, letters: list[str], values: FloatArray, bounds: list[int]) -> list[FloatArray]:
-        for index, letter in enumerate(letters):
-            args = values[bounds[index] + 1 : bounds[index + 1]]
-            self.command(letter, args)
-        self.end_subpath()
-        return self.subpaths
-
-    def current(self) -> FloatArray:
-        """Materialise the pending deltas and return the current point."""
-        if self.deltas:
-            steps = np.concatenate(self.deltas)
-            self.deltas = []
-            points = self.anchor + np.cumsum(steps, axis=0)
-            self.chunks.append(points)
-            self.anchor = points[-1].copy()
-        return self.anchor
-
-    def end_subpath(self) -> None:
-        self.current()
-        if self.chunks:
-            points = np.concatenate(self.chunks)
-            if len(points) > 1:
-                self.subpaths.append(points)
-        self.chunks = []
-
-    def command(self, letter: str, args: FloatArray) -> None:
-        lower = letter.lower()
-        relative = letter == lower
-        if lower == "z":
-            self.current()
-            self.chunks.append(self.start[np.newaxis, :].copy())
-            self.end_subpath()
-            self.anchor = self.start.copy()
-            return
-        arity = _ARITY[lower]
-        if len(args) == 0 or len(args) % arity:
-            raise PathDataError(f"command {letter!r} has {len(args)} numbers")
-        if lower in "hv":
-            axis = 0 if lower == "h" else 1
-            if relative:
-                steps = np.zeros((len(args), 2))
-                steps[:, axis] = args
-                self.deltas.append(steps)
-            else:
-                points = np.repeat(self.current()[np.newaxis, :], len(args), axis=0)
-                points[:, axis] = args
-                self.absolute(points)
-            return
-        offset = _END_POINT[lower]
-        ends = args.reshape(-1, arity)[:, offset : offset + 2]
-        if lower == "m":
-            # A move starts a subpath; further pairs are implicit line-tos.
-            first = self.current() + ends[0] if relative else ends[0].copy()
-            self.end_subpath()
-            self.start = first.copy()
-            self.anchor = first.copy()
-            self.chunks.append(first[np.newaxis, :].copy())
-            ends = ends[1:]
-            if not len(ends):
-                return
-        if relative:
-            self.deltas.append(ends)
-        else:
-            self.current()
-            self.absolute(ends.copy())
-
-    def absolute(self, points: FloatArray) -> None:
-        self.chunks.append(points)
-        self.anchor = points[-1].copy()
+    joined = _PATH_BREAK.join(datas).replace("-", " -")
+    if "e" in joined or "E" in joined:
+        joined = _EXPONENT_SIGN.sub(r"\1-", joined)
+    # Odd items are command letters, even items the numbers that follow each of them.
+    parts = _COMMAND.split(joined)
+    if parts[0].strip():
+        raise PathDataError("path data must start with a command")
+    try:
+        kinds = np.array([_KIND[letter] for letter in parts[1::2]], dtype=np.intp)
+    except KeyError as error:
+        raise PathDataError(f"unsupported path command {error.args[0]!r}") from None
+    # Each command letter becomes a NaN so that one conversion keeps the positions of the
+    # command boundaries.
+    with warnings.catch_warnings():
+        # numpy only warns (DeprecationWarning) when text is left over, e.g. "1.5.5".
+        warnings.simplefilter("error", DeprecationWarning)
+        try:
+            values = np.fromstring(" nan ".join(parts[0::2]), sep=" ")
+        except (ValueError, DeprecationWarning) as error:
+            raise PathDataError(f"malformed number in path data: {error}") from None
+    heads = np.flatnonzero(np.isnan(values))
+    if len(heads) != len(kinds):
+        raise PathDataError("malformed number in path data")
+    points, subpath_starts, subpath_owner = _flatten(kinds, values, heads)
+    paths: list[list[FloatArray]] = [[] for _ in datas]
+    subpaths = np.split(points, subpath_starts[1:]) if len(points) else []
+    for owner, subpath in zip(subpath_owner.tolist(), subpaths, strict=True):
+        if len(subpath) > 1:
+            paths[owner].append(subpath)
+    return paths
 
 
-def simplify(points: FloatArray, tolerance: float) -> FloatArray:
-    """Drop points that snap to the same ``tolerance`` grid cell as their predecessor.
+def _flatten(
+    kinds: npt.NDArray[np.intp], values: FloatArray, heads: npt.NDArray[np.intp]
+) -> tuple[FloatArray, npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """All points of all paths, the index where each subpath starts, and its path."""
+    counts = np.diff(heads, append=len(values)) - 1
+    arity = _ARITY[kinds]
+    breaks = kinds == _KIND[_PATH_BREAK]
+    if np.any(breaks & (counts != 0)) or np.any(~breaks & ((counts == 0) | (counts % arity))):
+        raise PathDataError("a command has the wrong count of numbers")
+    # SVG treats the first move of a path as absolute, and nothing may come before it.
+    opens = ~breaks & np.concatenate(([True], breaks[:-1]))
+    if not np.all(_MOVE[kinds[opens]]):
+        raise PathDataError("path data must start with a move")
 
-    A vectorised stand-in for Douglas–Peucker: good enough where segments are already
-    short, and it never moves a kept point. The first and last points are always kept.
-    """
-    if len(points) < 3 or tolerance <= 0:
-        return points
-    cells = np.floor(points / tolerance)
-    keep = np.empty(len(points), dtype=bool)
-    keep[0] = True
-    keep[1:] = np.any(cells[1:] != cells[:-1], axis=1)
-    keep[-1] = True
-    return points[keep]
+    # One row per segment (a repetition of a command); base indexes its first number.
+    repeats = np.where(breaks, 0, counts // arity)
+    command = np.repeat(np.arange(len(kinds)), repeats)
+    within = np.arange(len(command)) - (np.cumsum(repeats) - repeats)[command]
+    kind = kinds[command]
+    base = heads[command] + 1 + within * arity[command]
+    padded = np.append(values, 0.0)  # index len(values) reads 0: "this axis does not move"
+    nowhere = len(values)
+    move = _MOVE[kind] & (within == 0)
+    path_start = move & opens[command]
+
+    # End points: relative steps summed up, restarting at every absolute coordinate.
+    step_x = padded[np.where(_END_X[kind] >= 0, base + _END_X[kind], nowhere)]
+    step_y = padded[np.where(_END_Y[kind] >= 0, base + _END_Y[kind], nowhere)]
+    absolute = _ABSOLUTE[kind]
+    end = np.column_stack(
+        (
+            _segmented_cumsum(step_x, _ABS_X[kind] | path_start),
+            _segmented_cumsum(step_y, _ABS_Y[kind] | path_start),
+        )
+    )
+    start = np.roll(end, 1, axis=0)
+
+    # Curves, with control points made relative to the segment's start.
+    cubic = _CUBIC[kind]
+    curve = cubic | _SMOOTH[kind]
+    shift = np.where(absolute, 1.0, 0.0)[:, np.newaxis] * start
+    second_at = base + np.where(cubic, 2, 0)
+    second = np.column_stack((padded[second_at], padded[second_at + 1])) - shift
+    first = np.column_stack((padded[base], padded[base + 1])) - shift
+    # "s": the first control point mirrors the previous curve's second one, if any.
+    previous_curve = np.roll(curve, 1)
+    previous_curve[0] = False
+    mirrored = np.roll(end - (second + start), 1, axis=0)
+    first = np.where(
+        cubic[:, np.newaxis],
+        first,
+        np.where(previous_curve[:, np.newaxis], mirrored, 0.0),
+    )
+    chord = end - start
+    length = np.maximum(np.hypot(chord[:, 0], chord[:, 1]), 1e-9)
+    bend = np.maximum(
+        np.abs(first[:, 0] * chord[:, 1] - first[:, 1] * chord[:, 0]),
+        np.abs(second[:, 0] * chord[:, 1] - second[:, 1] * chord[:, 0]),
+    )
+    curvy = np.flatnonzero(curve & (bend > FLATNESS * length))
+
+    # Each segment contributes up to two curve samples, then its end point.
+    slots = np.full((len(kind), 3, 2), np.nan)
+    slots[:, 2] = end
+    slots[curvy, :2] = start[curvy, np.newaxis] + (
+        _BERNSTEIN[np.newaxis, :, 0, np.newaxis] * first[curvy, np.newaxis]
+        + _BERNSTEIN[np.newaxis, :, 1, np.newaxis] * second[curvy, np.newaxis]
+        + _BERNSTEIN[np.newaxis, :, 2, np.newaxis] * chord[curvy, np.newaxis]
+    )
+    used = ~np.isnan(slots[:, :, 0])
+    points = slots[used]
+    segment_of_point = np.repeat(np.arange(len(kind)), used.sum(axis=1))
+    subpath_starts = np.flatnonzero(move[segment_of_point])
+    owner = np.cumsum(breaks)[command]
+    return points, subpath_starts, owner[segment_of_point[subpath_starts]]
+
+
+def _segmented_cumsum(steps: FloatArray, resets: npt.NDArray[np.bool_]) -> FloatArray:
+    """Running sum of ``steps`` that restarts from the value itself where ``resets``."""
+    if not len(steps):
+        return steps
+    total = np.cumsum(steps)
+    last_reset = np.maximum.accumulate(np.where(resets, np.arange(len(steps)), 0))
+    result: FloatArray = total - (total - steps)[last_reset]
+    return result
 
 
 # QPainterPath's QDataStream layout (qtbase qpainterpath.cpp): element count, then per
@@ -248,57 +286,60 @@ _ELEMENT = np.dtype([("type", ">i4"), ("x", ">f8"), ("y", ">f8")])
 _WINDING_FILL = 1  # Qt.FillRule.WindingFill: SVG's default "nonzero" rule
 
 
-def rings_to_path(rings: tuple[FloatArray, ...]) -> QPainterPath:
+def rings_to_path(rings: Sequence[FloatArray]) -> QPainterPath:
     """Build a closed, winding-filled :class:`QPainterPath` from point rings in one go."""
     path = QPainterPath()
     if not rings:
         return path
-    closed = [
-        ring if np.array_equal(ring[0], ring[-1]) else np.vstack((ring, ring[:1])) for ring in rings
-    ]
-    total = sum(len(ring) for ring in closed)
-    elements = np.empty(total, dtype=_ELEMENT)
+    lengths = np.array([len(ring) for ring in rings])
+    points = np.concatenate(rings)
+    starts = np.cumsum(lengths) - lengths
+    ends = starts + lengths - 1
+    # Close open rings explicitly, or their outline would miss the last edge when stroked.
+    unclosed = np.any(points[starts] != points[ends], axis=1)
+    points = np.insert(points, ends[unclosed] + 1, points[starts[unclosed]], axis=0)
+    starts = starts + np.cumsum(unclosed) - unclosed
+    elements = np.empty(len(points), dtype=_ELEMENT)
     elements["type"] = 1
-    position = 0
-    last_start = 0
-    for ring in closed:
-        elements["type"][position] = 0
-        elements["x"][position : position + len(ring)] = ring[:, 0]
-        elements["y"][position : position + len(ring)] = ring[:, 1]
-        last_start = position
-        position += len(ring)
-    payload = (
-        np.array([total], dtype=">i4").tobytes()
-        + elements.tobytes()
-        + np.array([last_start, _WINDING_FILL], dtype=">i4").tobytes()
+    elements["type"][starts] = 0
+    elements["x"] = points[:, 0]
+    elements["y"] = points[:, 1]
+    payload = b"".join(
+        (
+            np.array([len(elements)], dtype=">i4").tobytes(),
+            elements.tobytes(),
+            np.array([starts[-1], _WINDING_FILL], dtype=">i4").tobytes(),
+        )
     )
-    # The read-only constructor copies the bytes; the (QByteArray*, mode) one would keep a
-    # pointer to a temporary that Python may already have freed.
+    # QDataStream(QByteArray) reads from its own copy; the (QByteArray*, mode) overload
+    # would keep a pointer to a temporary that Python may already have freed.
     buffer = QByteArray(payload)
     stream = QDataStream(buffer)
     stream >> path
     return path
 
 
-def parse_world_svg(text: str, tolerance: float = SIMPLIFY_TOLERANCE) -> WorldGeometry:
+def parse_world_svg(text: str) -> WorldGeometry:
     """Parse the text of ``worldmap.svg`` (or a file laid out like it)."""
     root = ET.fromstring(text)  # noqa: S314 - the file ships inside a pinned package
     view_box = [float(part) for part in root.get("viewBox", "0 0 0 0").split()]
-    shapes: list[CountryShape] = []
+    owners: list[str] = []
+    datas: list[str] = []
     for group in root.iter(f"{_SVG_NS}g"):
         classes = (group.get("class") or "").split()
-        if "country" not in classes or not classes:
+        if "country" not in classes:
             continue
-        code = classes[0].upper()
-        rings: list[FloatArray] = []
         for element in group.iter(f"{_SVG_NS}path"):
-            for subpath in parse_path_data(element.get("d", "")):
-                ring = simplify(subpath, tolerance)
-                if len(ring) >= 3:
-                    rings.append(ring)
-        if not rings:
+            owners.append(classes[0].upper())
+            datas.append(element.get("d", ""))
+    rings: dict[str, list[FloatArray]] = {}
+    for code, subpaths in zip(owners, parse_many_path_data(datas), strict=True):
+        rings.setdefault(code, []).extend(ring for ring in subpaths if len(ring) >= 3)
+    shapes: list[CountryShape] = []
+    for code, country in rings.items():
+        if not country:
             continue
-        frozen = tuple(rings)
+        frozen = tuple(country)
         for ring in frozen:
             ring.flags.writeable = False
         path = rings_to_path(frozen)

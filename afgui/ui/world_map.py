@@ -1,0 +1,984 @@
+"""The world map: countries coloured by relation strength, with hover, click, zoom and pan.
+
+:class:`WorldMapView` is self-contained; the main window feeds it colours and listens to
+its signals. Everything it paints comes from a few cached layers so that a change of
+year, which only recolours countries, costs about a millisecond:
+
+* an **ID raster** (``Format_Indexed8``, device resolution, antialiasing off) whose every
+  pixel holds the index of the country drawn there (0 is the ocean). It is rendered only
+  when the size, zoom, pan or device pixel ratio changes, and doubles as the hit-test map:
+  the country under the cursor is one pixel lookup. It is dilated by a pixel into the
+  ocean so that every pixel the overlay leaves partly uncovered has a land colour beneath
+  it, which makes the aliased raster's coasts come out antialiased after compositing.
+* an **overlay** (ARGB, same size, antialiased): the ocean with the land's coverage cut
+  out, a faint coastline on the water side and thin light borders.
+* the **composite**: the ID raster converted through its colour table (one entry per
+  country), "no data" countries hatched, the overlay blended on top. A year change swaps
+  the colour table and rebuilds only this.
+* small **sprites** (selection and marks, hover outline) cropped to what they cover, and
+  the **legend**; each is redrawn only when its own inputs change.
+
+Rendering the first two layers takes tens of milliseconds (mostly Qt's antialiased
+coverage of the land), too slow for every mouse move of a drag. So while the user zooms
+or pans, the last layers are drawn transformed (scaled/shifted) and re-rendered once the
+view has been still for :data:`SETTLE_MS`; hit-testing maps through the same transform.
+
+Codes are ISO 3166-1 alpha-2, upper-case.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from PySide6 import QtGui
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QHelpEvent,
+    QImage,
+    QKeyEvent,
+    QLinearGradient,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+    QTransform,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QApplication, QToolTip, QWidget
+
+from afgui.ui.map_geometry import WorldGeometry, world_geometry
+
+#: Zoom relative to "whole world fits"; below 1 only empty ocean would be gained.
+MIN_ZOOM = 1.0
+MAX_ZOOM = 24.0
+#: Left off the map unless asked for: Antarctica is no partner, and its long band along
+#: the bottom would take room from the inhabited world and sit under the legend.
+DEFAULT_HIDDEN = frozenset({"AQ"})
+
+#: How long the view must be still after a zoom or pan before it is re-rendered sharply.
+SETTLE_MS = 120
+
+_OCEAN_INDEX = 0
+_TABLE_SIZE = 256
+_WHEEL_STEP = 120  # angleDelta units of one notch of a common mouse wheel
+_WHEEL_FACTOR = 1.2  # zoom per notch
+_KEY_FACTOR = 1.25
+
+
+def _colour(name: str, alpha: int = 255) -> Callable[[], QColor]:
+    def make() -> QColor:
+        colour = QColor(name)
+        colour.setAlpha(alpha)
+        return colour
+
+    return make
+
+
+@dataclass(frozen=True, slots=True)
+class MapStyle:
+    """Colours and line widths of the map. Widths are in logical pixels."""
+
+    ocean: QColor = field(default_factory=_colour("#e3eaf0"))
+    coast: QColor = field(default_factory=_colour("#5b7286", 110))
+    border: QColor = field(default_factory=_colour("#ffffff", 215))
+    border_width: float = 1.0
+    #: Stripes over countries drawn with the default ("no data") fill; None: no hatch.
+    hatch: QColor | None = field(default_factory=_colour("#ffffff", 150))
+    hatch_period: int = 5
+    selection: QColor = field(default_factory=_colour("#15191d"))
+    selection_halo: QColor = field(default_factory=_colour("#ffffff", 235))
+    selection_width: float = 2.2
+    marked_fill: QColor = field(default_factory=_colour("#3d4a57"))
+    marked_outline: QColor = field(default_factory=_colour("#14191e"))
+    label: QColor = field(default_factory=_colour("#14191e"))
+    hover: QColor = field(default_factory=_colour("#15191d", 170))
+    hover_width: float = 1.4
+    legend_background: QColor = field(default_factory=_colour("#ffffff", 225))
+    legend_text: QColor = field(default_factory=_colour("#2b3136"))
+
+
+@dataclass(slots=True)
+class _ViewLayers:
+    """Everything that depends on size, zoom, pan and pixel ratio, but not on colours."""
+
+    transform: QTransform  # map units -> logical widget pixels, when rendered
+    ratio: float
+    size: QSize  # logical widget size when rendered
+    ids: QImage  # Format_Indexed8, device pixels
+    overlay: QImage  # ARGB32_Premultiplied, device pixels
+    hatch_pixels: npt.NDArray[np.intp]  # flat indices of land pixels on a hatch stripe
+    hatch_ids: npt.NDArray[np.uint8]  # the country index at each of them
+
+
+@dataclass(slots=True)
+class _Sprite:
+    """A small cached image, where its top-left corner goes (logical pixels), and the
+    view transform it was drawn for."""
+
+    image: QImage
+    origin: QPointF
+    transform: QTransform
+
+
+@dataclass(frozen=True, slots=True)
+class _Legend:
+    stops: tuple[tuple[str, QColor], ...]
+    no_data: QColor
+    title: str
+    low_caption: str
+    high_caption: str
+    no_data_label: str
+
+
+class WorldMapView(QWidget):
+    """A zoomable world map whose countries are filled per ISO alpha-2 code.
+
+    Signals: ``country_clicked(code)`` on a left click without drag on a country;
+    ``country_hovered(code)`` when the country under the cursor changes ("" for none).
+    Interaction: wheel zooms around the cursor, left-drag pans, double-click or ``0``
+    resets, ``+``/``-`` zoom, arrow keys pan. ``tooltip_provider`` (code -> plain text or
+    None) supplies the tooltip of the country under the cursor.
+    """
+
+    country_clicked = Signal(str)
+    country_hovered = Signal(str)
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        geometry: WorldGeometry | None = None,
+        style: MapStyle | None = None,
+        hidden: Collection[str] = DEFAULT_HIDDEN,
+    ) -> None:
+        super().__init__(parent)
+        geometry = geometry if geometry is not None else world_geometry()
+        self._geometry = geometry
+        self._style = style if style is not None else MapStyle()
+        hide = {code.upper() for code in hidden}
+        self._shapes = tuple(shape for shape in geometry if shape.code not in hide)
+        self._codes: tuple[str, ...] = tuple(shape.code for shape in self._shapes)
+        if len(self._codes) >= _TABLE_SIZE:
+            raise ValueError("an 8-bit ID raster holds at most 255 countries")
+        self._index = {code: number for number, code in enumerate(self._codes, start=1)}
+        self._fit_rect = _union(shape.bounds for shape in self._shapes)
+        self._zoom = 1.0
+        self._centre = self._fit_rect.center()
+
+        self._default = QColor(self._style.ocean)
+        self._table = [self._style.ocean.rgba()] * _TABLE_SIZE
+        self._fills: dict[str, QColor] = {}
+        self._hatched = np.zeros(_TABLE_SIZE, dtype=bool)
+        self._selected: frozenset[str] = frozenset()
+        self._marked: frozenset[str] = frozenset()
+        self._labels: dict[str, str] = {}
+        self._hovered = ""
+        self._legend: _Legend | None = None
+        self.tooltip_provider: Callable[[str], str | None] | None = None
+
+        self._layers: _ViewLayers | None = None
+        self._composite: QImage | None = None
+        self._decoration: _Sprite | None = None
+        self._decoration_stale = True
+        self._hover_sprite: _Sprite | None = None
+        self._legend_sprite: _Sprite | None = None
+        self._hatch_cache: tuple[int, int, int, int, npt.NDArray[np.intp]] | None = None
+
+        self._press: QPointF | None = None
+        self._press_centre = QPointF()
+        self._dragging = False
+        self._settle_timer = QTimer(self)
+        self._settle_timer.setSingleShot(True)
+        self._settle_timer.setInterval(SETTLE_MS)
+        self._settle_timer.timeout.connect(self.settle)
+
+        self._rebuild_table()
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # Every pixel is painted from the composite, so Qt need not clear the background.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setAccessibleName("World map")
+        self.setAccessibleDescription(
+            "Countries coloured by relation strength. Scroll or + and - to zoom, drag or "
+            "arrow keys to pan, 0 or double-click to reset."
+        )
+
+    # ----------------------------------------------------------------- public API
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """Every country code the map draws."""
+        return self._codes
+
+    @property
+    def zoom(self) -> float:
+        """1.0 when the whole world fits; up to :data:`MAX_ZOOM`."""
+        return self._zoom
+
+    @property
+    def map_style(self) -> MapStyle:
+        return self._style
+
+    @property
+    def hovered(self) -> str:
+        """The country under the cursor, "" for none."""
+        return self._hovered
+
+    def set_fills(self, fills: Mapping[str, QColor], default: QColor) -> None:
+        """Fill each country; those absent from ``fills`` get ``default``, hatched.
+
+        Cheap by design (called on every change of year): it rewrites a 256-entry colour
+        table and schedules one repaint. Codes not on the map are ignored.
+        """
+        self._fills = {code.upper(): QColor(colour) for code, colour in fills.items()}
+        self._default = QColor(default)
+        self._rebuild_table()
+        self._composite = None
+        self.update()
+
+    def set_selected(self, codes: Collection[str]) -> None:
+        """Outline these countries with a thick contrasting stroke (empty: none)."""
+        selected = frozenset(code.upper() for code in codes) & self._index.keys()
+        if selected != self._selected:
+            self._selected = selected
+            self._decoration_stale = True
+            self.update()
+
+    def set_marked(self, codes: Collection[str], labels: Mapping[str, str] | None = None) -> None:
+        """Mark the subject country (Afghanistan): a dark fill, a dark outline and a label.
+
+        ``labels`` maps codes to the text drawn under the country; codes without one get
+        no label. Marked countries ignore their fill.
+        """
+        self._marked = frozenset(code.upper() for code in codes) & self._index.keys()
+        self._labels = {code.upper(): text for code, text in (labels or {}).items()}
+        self._rebuild_table()
+        self._composite = None
+        self._decoration_stale = True
+        self.update()
+
+    def set_legend(
+        self,
+        stops: Sequence[tuple[str, QColor]],
+        no_data: QColor,
+        *,
+        title: str = "",
+        low_caption: str = "",
+        high_caption: str = "",
+        no_data_label: str = "No data",
+    ) -> None:
+        """Show a legend in the bottom-left corner: a gradient through ``stops``.
+
+        Each stop is ``(label, colour)``, spaced evenly; empty labels get no tick. The
+        captions sit above the ends of the bar. A ``no_data`` swatch follows, hatched
+        exactly as such countries are on the map.
+        """
+        self._legend = _Legend(
+            tuple((label, QColor(colour)) for label, colour in stops),
+            QColor(no_data),
+            title,
+            low_caption,
+            high_caption,
+            no_data_label,
+        )
+        self._legend_sprite = None
+        self.update()
+
+    def clear_legend(self) -> None:
+        self._legend = None
+        self._legend_sprite = None
+        self.update()
+
+    def reset_view(self) -> None:
+        """Back to the whole world, centred, rendered sharply at the next paint."""
+        self._zoom = 1.0
+        self._centre = self._fit_rect.center()
+        self._settle_timer.stop()
+        self._invalidate_view()
+        self.update()
+
+    def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
+        """Zoom by ``factor`` keeping the map point under ``anchor`` (widget pixels) fixed.
+
+        The zoom is clamped to :data:`MIN_ZOOM` … :data:`MAX_ZOOM`; ``anchor`` defaults
+        to the widget's centre.
+        """
+        if anchor is None:
+            anchor = QRectF(self.rect()).center()
+        fixed = self.widget_to_map(anchor)
+        zoom = min(max(self._zoom * factor, MIN_ZOOM), MAX_ZOOM)
+        if zoom == self._zoom:
+            return
+        self._zoom = zoom
+        half = QPointF(self.width() / 2, self.height() / 2)
+        self._centre = fixed - (anchor - half) / self._scale()
+        self._view_moved()
+
+    def pan_by(self, dx: float, dy: float) -> None:
+        """Move the map by ``dx``, ``dy`` widget pixels (positive: the map moves right/down)."""
+        self._centre = self._centre - QPointF(dx, dy) / self._scale()
+        self._view_moved()
+
+    def settle(self) -> None:
+        """Re-render the layers for the current view now if a zoom or pan left them stale.
+
+        Runs by itself :data:`SETTLE_MS` after the view stops moving; call it to get the
+        sharp picture at once (before grabbing the widget, say).
+        """
+        self._settle_timer.stop()
+        layers = self._layers
+        if layers is not None and layers.transform != self._transform():
+            self._invalidate_view()
+            self.update()
+
+    def map_to_widget(self, point: QPointF) -> QPointF:
+        """SVG map units to logical widget pixels under the current zoom and pan."""
+        return self._transform().map(point)
+
+    def widget_to_map(self, point: QPointF) -> QPointF:
+        inverse, _ = self._transform().inverted()
+        return inverse.map(point)
+
+    def country_point(self, code: str) -> QPointF:
+        """A point well inside ``code``'s largest landmass, in widget pixels.
+
+        Raises KeyError for a code that is not on the map.
+        """
+        if code.upper() not in self._index:
+            raise KeyError(code)
+        return self.map_to_widget(self._geometry.interior_point(code))
+
+    def country_at(self, position: QPointF | QPoint) -> str:
+        """The country under a widget position, "" for ocean or outside. One pixel read."""
+        layers = self._ensure_layers()
+        if layers is None:
+            return ""
+        point = QPointF(position)
+        if layers.transform != self._transform():
+            # The layers lag behind a zoom or pan; look up where they show this point.
+            point = _between(self._transform(), layers.transform).map(point)
+        x = math.floor(point.x() * layers.ratio)
+        y = math.floor(point.y() * layers.ratio)
+        if not (0 <= x < layers.ids.width() and 0 <= y < layers.ids.height()):
+            return ""
+        index = layers.ids.pixelIndex(x, y)
+        return self._codes[index - 1] if index > 0 else ""
+
+    # ----------------------------------------------------------------- Qt overrides
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(960, 560)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(240, 140)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        composite = self._ensure_composite()
+        painter = QPainter(self)
+        layers = self._layers
+        if composite is None or layers is None:
+            painter.fillRect(self.rect(), self._style.ocean)
+            painter.end()
+            return
+        current = self._transform()
+        if layers.transform == current:
+            painter.drawImage(QPointF(0, 0), composite)
+        else:
+            # Interim frame during a zoom or pan: the last sharp render, moved into place.
+            painter.fillRect(self.rect(), self._style.ocean)
+            painter.setTransform(_between(layers.transform, current))
+            painter.drawImage(QPointF(0, 0), composite)
+            painter.resetTransform()
+        for sprite in (self._ensure_decoration(), self._hover_sprite):
+            if sprite is None:
+                continue
+            if sprite.transform != current:
+                painter.setTransform(_between(sprite.transform, current))
+            painter.drawImage(sprite.origin, sprite.image)
+            painter.resetTransform()
+        legend = self._ensure_legend()
+        if legend is not None:
+            painter.drawImage(legend.origin, legend.image)
+        painter.end()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._centre = self._clamped_centre(self._centre)
+        self._settle_timer.stop()
+        self._invalidate_view()
+        self._legend_sprite = None
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            self._show_tooltip(self.country_at(event.pos()), event.globalPos())
+            return True
+        if event.type() == QEvent.Type.DevicePixelRatioChange:
+            self._invalidate_view()
+            self._legend_sprite = None
+        return super().event(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press = event.position()
+            self._press_centre = QPointF(self._centre)
+            self._dragging = False
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        position = event.position()
+        if self._press is not None and event.buttons() & Qt.MouseButton.LeftButton:
+            offset = position - self._press
+            if not self._dragging and (
+                offset.manhattanLength() >= QApplication.startDragDistance()
+            ):
+                self._dragging = True
+                self.setCursor(Qt.CursorShape.ClosedHandCursor)
+                self._set_hovered("", None)
+            if self._dragging:
+                self._centre = self._press_centre - offset / self._scale()
+                self._view_moved()
+                return
+        self._set_hovered(self.country_at(position), event.globalPosition().toPoint())
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if event.button() != Qt.MouseButton.LeftButton or self._press is None:
+            super().mouseReleaseEvent(event)
+            return
+        dragged = self._dragging
+        self._press = None
+        self._dragging = False
+        self.unsetCursor()
+        if dragged:
+            self.settle()
+        else:
+            code = self.country_at(event.position())
+            if code:
+                self.country_clicked.emit(code)
+        event.accept()
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.reset_view()
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt override
+        steps = event.angleDelta().y() / _WHEEL_STEP
+        if steps:
+            self.zoom_by(_WHEEL_FACTOR**steps, event.position())
+        event.accept()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        key = event.key()
+        step = min(self.width(), self.height()) / 6
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_by(_KEY_FACTOR)
+        elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
+            self.zoom_by(1 / _KEY_FACTOR)
+        elif key == Qt.Key.Key_0:
+            self.reset_view()
+        elif key == Qt.Key.Key_Left:
+            self.pan_by(step, 0)
+        elif key == Qt.Key.Key_Right:
+            self.pan_by(-step, 0)
+        elif key == Qt.Key.Key_Up:
+            self.pan_by(0, step)
+        elif key == Qt.Key.Key_Down:
+            self.pan_by(0, -step)
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def leaveEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        self._set_hovered("", None)
+        super().leaveEvent(event)
+
+    # ----------------------------------------------------------------- view maths
+
+    def _scale(self) -> float:
+        """Logical pixels per map unit."""
+        width, height = max(self.width(), 1), max(self.height(), 1)
+        fit = min(width / self._fit_rect.width(), height / self._fit_rect.height())
+        return fit * 0.97 * self._zoom  # a small margin keeps coasts off the edges
+
+    def _transform(self) -> QTransform:
+        scale = self._scale()
+        return QTransform(
+            scale,
+            0.0,
+            0.0,
+            scale,
+            self.width() / 2 - self._centre.x() * scale,
+            self.height() / 2 - self._centre.y() * scale,
+        )
+
+    def _clamped_centre(self, centre: QPointF) -> QPointF:
+        """Keep the map in view: no panning past its edges, none at all when it fits."""
+        scale = self._scale()
+        half_width = self.width() / 2 / scale
+        half_height = self.height() / 2 / scale
+        fit = self._fit_rect
+
+        def clamp(value: float, low: float, high: float, half: float) -> float:
+            if high - low <= 2 * half:
+                return (low + high) / 2
+            return min(max(value, low + half), high - half)
+
+        return QPointF(
+            clamp(centre.x(), fit.left(), fit.right(), half_width),
+            clamp(centre.y(), fit.top(), fit.bottom(), half_height),
+        )
+
+    def _view_moved(self) -> None:
+        """A zoom or pan: show the old layers moved at once, re-render when still."""
+        self._centre = self._clamped_centre(self._centre)
+        self._settle_timer.start()
+        self.update()
+
+    def _invalidate_view(self) -> None:
+        self._layers = None
+        self._composite = None
+        self._decoration_stale = True
+        self._hover_sprite = self._outline_sprite(self._hovered) if self._hovered else None
+
+    # ----------------------------------------------------------------- colours
+
+    def _rebuild_table(self) -> None:
+        default = self._default.rgba()
+        table = self._table
+        hatched = self._hatched
+        hatched[:] = False
+        marked_fill = self._style.marked_fill.rgba()
+        for code, index in self._index.items():
+            if code in self._marked:
+                table[index] = marked_fill
+            elif (colour := self._fills.get(code)) is not None:
+                table[index] = colour.rgba()
+            else:
+                table[index] = default
+                hatched[index] = True
+
+    # ----------------------------------------------------------------- layers
+
+    def _ensure_layers(self) -> _ViewLayers | None:
+        """The current layers, rendered if missing or made for another size or ratio.
+
+        Layers that merely lag behind a zoom or pan are kept (see :meth:`settle`).
+        """
+        ratio = self.devicePixelRatioF()
+        layers = self._layers
+        if layers is not None and layers.ratio == ratio and layers.size == self.size():
+            return layers
+        if self.width() <= 0 or self.height() <= 0:
+            return None
+        self._layers = self._render_layers(ratio)
+        self._composite = None
+        self._decoration_stale = True
+        return self._layers
+
+    def _render_layers(self, ratio: float) -> _ViewLayers:
+        width, height = _device_size(self.size(), ratio)
+        transform = self._transform()
+        device = transform * QTransform.fromScale(ratio, ratio)
+        visible, _ = device.inverted()
+        visible_rect = visible.mapRect(QRectF(0, 0, width, height))
+        shapes = [
+            (index, shape)
+            for index, shape in enumerate(self._shapes, start=1)
+            if shape.bounds.intersects(visible_rect)
+        ]
+
+        # The ID raster. Painting onto Grayscale8 stores the grey level verbatim, and
+        # (i, i, i) has grey level i, so the pixels are the country indices; the 8-bit
+        # buffer is then simply relabelled as indexed.
+        ids = QImage(width, height, QImage.Format.Format_Grayscale8)
+        ids.fill(_OCEAN_INDEX)
+        painter = QPainter(ids)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.setTransform(device)
+        for index, shape in shapes:
+            painter.fillPath(shape.path, QColor(index, index, index))
+        painter.end()
+        ids.reinterpretAsFormat(QImage.Format.Format_Indexed8)
+        raster = _pixels(ids, np.uint8)
+        _dilate_into_ocean(raster)
+
+        # The overlay: land coverage painted opaque, then the ocean drawn "source out"
+        # so it keeps exactly the uncovered part; a coast shade on the water side only
+        # (SourceAtop draws where ocean remains), then the borders on top. (Painting the
+        # ocean first and cutting land out with DestinationOut looks the same but takes
+        # Qt's slow generic compositing path: about twice the time.)
+        style = self._style
+        overlay = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
+        overlay.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(overlay)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setTransform(device)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(0, 0, 0))
+        for _, shape in shapes:
+            painter.drawPath(shape.path)
+        painter.resetTransform()
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOut)
+        painter.fillRect(overlay.rect(), style.ocean)
+        painter.setTransform(device)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        # Cosmetic pens are sized in device pixels; at most one pixel wide keeps Qt on its
+        # fast hairline path (a wider antialiased stroke of every border costs ~20×).
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceAtop)
+        painter.setPen(_cosmetic_pen(style.coast, 1.0))
+        for _, shape in shapes:
+            painter.drawPath(shape.path)
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
+        painter.setPen(_cosmetic_pen(style.border, min(style.border_width * ratio, 1.0)))
+        for _, shape in shapes:
+            painter.drawPath(shape.path)
+        painter.end()
+
+        hatch_pixels = self._hatch_stripes(width, height, ratio)
+        on_land = raster.ravel()[hatch_pixels] != _OCEAN_INDEX
+        hatch_pixels = hatch_pixels[on_land]
+        hatch_ids = raster.ravel()[hatch_pixels]
+        return _ViewLayers(
+            transform, ratio, QSize(self.size()), ids, overlay, hatch_pixels, hatch_ids
+        )
+
+    def _hatch_stripes(self, width: int, height: int, ratio: float) -> npt.NDArray[np.intp]:
+        """Flat indices of the hatch stripes' pixels; cached, as only a resize changes them."""
+        period = max(2, round(self._style.hatch_period * ratio))
+        thickness = max(1, round(ratio))
+        key = (width, height, period, thickness)
+        if self._hatch_cache is None or self._hatch_cache[:4] != key:
+            rows, columns = np.nonzero(_hatch_mask(width, height, period, thickness))
+            self._hatch_cache = (*key, (rows * width + columns).astype(np.intp))
+        return self._hatch_cache[4]
+
+    def _ensure_composite(self) -> QImage | None:
+        layers = self._ensure_layers()
+        if layers is None:
+            return None
+        if self._composite is not None:
+            return self._composite
+        ids = layers.ids
+        ids.setColorTable(self._table)
+        composite = ids.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+        hatch = self._style.hatch
+        if hatch is not None and len(layers.hatch_pixels):
+            on = self._hatched[layers.hatch_ids]
+            if on.any():
+                # 32-bit rows have no padding, so the flat indices of the ID raster's
+                # unpadded width address the same pixels here.
+                pixels = _pixels(composite, np.uint32).ravel()
+                pixels[layers.hatch_pixels[on]] = _blend(self._default, hatch)
+        painter = QPainter(composite)
+        painter.drawImage(0, 0, layers.overlay)
+        painter.end()
+        composite.setDevicePixelRatio(layers.ratio)
+        self._composite = composite
+        return composite
+
+    def _ensure_decoration(self) -> _Sprite | None:
+        if not self._decoration_stale:
+            return self._decoration
+        self._decoration_stale = False
+        self._decoration = None
+        if not (self._selected or self._marked) or self._ensure_layers() is None:
+            return None
+        style = self._style
+        transform = self._transform()
+        strokes: list[tuple[QPainterPath, QPen]] = []
+        for code in sorted(self._marked):
+            path = transform.map(self._geometry.shape(code).path)
+            strokes.append((path, _pen(style.marked_outline, 1.6)))
+        for code in sorted(self._selected):
+            path = transform.map(self._geometry.shape(code).path)
+            strokes.append((path, _pen(style.selection_halo, style.selection_width + 2.4)))
+            strokes.append((path, _pen(style.selection, style.selection_width)))
+        font = QFont(self.font())
+        font.setBold(True)
+        metrics = QFontMetricsF(font)
+        texts: list[tuple[QPointF, str]] = []
+        bounds = QRectF()
+        for path, pen in strokes:
+            margin = pen.widthF()
+            bounds |= path.boundingRect().adjusted(-margin, -margin, margin, margin)
+        for code in sorted(self._marked):
+            text = self._labels.get(code)
+            if not text:
+                continue
+            # Under the country rather than on it, so the country itself stays visible.
+            outline = transform.mapRect(self._geometry.shape(code).bounds)
+            box = metrics.boundingRect(text)
+            anchor = QPointF(outline.center().x() - box.width() / 2, outline.bottom() + 4)
+            texts.append((anchor + QPointF(0, metrics.ascent()), text))
+            bounds |= QRectF(anchor, box.size()).adjusted(-4, -4, 4, 4)
+        sprite = _new_sprite(bounds & QRectF(self.rect()), self.devicePixelRatioF(), transform)
+        if sprite is None:
+            return None
+        painter = _sprite_painter(sprite)
+        for path, pen in strokes:
+            painter.strokePath(path, pen)
+        for baseline, text in texts:
+            text_path = QPainterPath()
+            text_path.addText(baseline, font, text)
+            painter.strokePath(text_path, _pen(style.selection_halo, 3.0))
+            painter.fillPath(text_path, style.label)
+        painter.end()
+        self._decoration = sprite
+        return sprite
+
+    def _outline_sprite(self, code: str) -> _Sprite | None:
+        transform = self._transform()
+        path = transform.map(self._geometry.shape(code).path)
+        pen = _pen(self._style.hover, self._style.hover_width)
+        margin = pen.widthF()
+        bounds = path.boundingRect().adjusted(-margin, -margin, margin, margin)
+        sprite = _new_sprite(bounds & QRectF(self.rect()), self.devicePixelRatioF(), transform)
+        if sprite is None:
+            return None
+        painter = _sprite_painter(sprite)
+        painter.strokePath(path, pen)
+        painter.end()
+        return sprite
+
+    def _ensure_legend(self) -> _Sprite | None:
+        legend = self._legend
+        if legend is None:
+            return None
+        if self._legend_sprite is None:
+            self._legend_sprite = self._render_legend(legend)
+        return self._legend_sprite
+
+    def _render_legend(self, legend: _Legend) -> _Sprite | None:
+        style = self._style
+        ratio = self.devicePixelRatioF()
+        font = QFont(self.font())
+        font.setPointSizeF(max(font.pointSizeF() * 0.85, 6.5))
+        bold = QFont(font)
+        bold.setBold(True)
+        metrics = QFontMetricsF(font)
+        line = metrics.height()
+        pad = 8.0
+        bar_width = 180.0
+        bar_height = 10.0
+        swatch = 14.0
+        captions = bool(legend.low_caption or legend.high_caption)
+        height = pad * 2 + bar_height + 4 + line  # the bar and its tick labels
+        height += line + 2 if legend.title else 0
+        height += line if captions else 0
+        no_data_width = swatch + 6 + metrics.horizontalAdvance(legend.no_data_label)
+        width = pad * 3 + bar_width + no_data_width
+        margin = 10.0
+        origin = QPointF(margin, self.height() - margin - height)
+        frame = QRectF(origin, QSize(math.ceil(width), math.ceil(height)).toSizeF())
+        sprite = _new_sprite(frame, ratio, self._transform())
+        if sprite is None:
+            return None
+        painter = _sprite_painter(sprite)
+        painter.translate(origin)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(style.legend_background)
+        painter.drawRoundedRect(QRectF(0, 0, width, height), 6, 6)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+
+        y = pad
+        painter.setPen(style.legend_text)
+        if legend.title:
+            painter.setFont(bold)
+            painter.drawText(QPointF(pad, y + metrics.ascent()), legend.title)
+            y += line + 2
+        painter.setFont(font)
+        if captions:
+            baseline = y + metrics.ascent()
+            painter.drawText(QPointF(pad, baseline), legend.low_caption)
+            right = pad + bar_width - metrics.horizontalAdvance(legend.high_caption)
+            painter.drawText(QPointF(right, baseline), legend.high_caption)
+            y += line
+        bar = QRectF(pad, y, bar_width, bar_height)
+        gradient = QLinearGradient(bar.topLeft(), bar.topRight())
+        count = max(len(legend.stops) - 1, 1)
+        for number, (_, colour) in enumerate(legend.stops):
+            gradient.setColorAt(number / count, colour)
+        painter.fillRect(bar, gradient)
+        frame_pen = _pen(QColor(0, 0, 0, 60), 1.0)
+        painter.setPen(frame_pen)
+        painter.drawRect(bar)
+        painter.setPen(style.legend_text)
+        for number, (label, _) in enumerate(legend.stops):
+            if not label:
+                continue
+            x = bar.left() + bar.width() * number / count
+            painter.drawLine(QPointF(x, bar.bottom()), QPointF(x, bar.bottom() + 3))
+            advance = metrics.horizontalAdvance(label)
+            left = min(max(x - advance / 2, 0.0), width - advance)
+            painter.drawText(QPointF(left, bar.bottom() + 4 + metrics.ascent()), label)
+
+        box = QRectF(pad * 2 + bar_width, bar.center().y() - swatch / 2, swatch, swatch)
+        painter.fillRect(box, legend.no_data)
+        painter.drawText(
+            QPointF(box.right() + 6, box.center().y() + metrics.ascent() / 2 - 1),
+            legend.no_data_label,
+        )
+        painter.end()
+        if style.hatch is not None:
+            # The same pixel pattern as on the map, so the swatch reads as the same thing.
+            _hatch_rect(sprite, box.translated(origin - sprite.origin), legend.no_data, style)
+        painter = _sprite_painter(sprite)
+        painter.translate(origin)
+        painter.setPen(frame_pen)
+        painter.drawRect(box)
+        painter.end()
+        return sprite
+
+    # ----------------------------------------------------------------- hover & tooltip
+
+    def _set_hovered(self, code: str, global_position: QPoint | None) -> None:
+        if code == self._hovered:
+            return
+        self._hovered = code
+        self._hover_sprite = self._outline_sprite(code) if code else None
+        self.update()
+        self.country_hovered.emit(code)
+        if QToolTip.isVisible():
+            if global_position is None:
+                QToolTip.hideText()
+            else:
+                self._show_tooltip(code, global_position)
+
+    def _show_tooltip(self, code: str, global_position: QPoint) -> None:
+        text = self.tooltip_provider(code) if code and self.tooltip_provider else None
+        if text:
+            # The provider's text is plain; escape it so "<" or "&" in a name stay literal.
+            QToolTip.showText(global_position, QtGui.Qt.convertFromPlainText(text), self)
+        else:
+            QToolTip.hideText()
+
+
+# --------------------------------------------------------------------- helpers
+
+
+def _device_size(size: QSize, ratio: float) -> tuple[int, int]:
+    return max(1, math.ceil(size.width() * ratio)), max(1, math.ceil(size.height() * ratio))
+
+
+def _union(rects: Iterable[QRectF]) -> QRectF:
+    result = QRectF()
+    for rect in rects:
+        result |= rect
+    return result
+
+
+def _between(old: QTransform, new: QTransform) -> QTransform:
+    """Maps widget pixels under view ``old`` to widget pixels under view ``new``."""
+    inverse, _ = old.inverted()
+    return inverse * new
+
+
+def _pixels(image: QImage, dtype: type[np.uint8] | type[np.uint32]) -> npt.NDArray[Any]:
+    """A writable (height, width) numpy view of an 8- or 32-bit image's pixels."""
+    stride = image.bytesPerLine() // np.dtype(dtype).itemsize
+    flat = np.frombuffer(image.bits(), dtype=dtype)
+    view: npt.NDArray[Any] = flat.reshape(image.height(), stride)[:, : image.width()]
+    return view
+
+
+def _dilate_into_ocean(raster: npt.NDArray[np.uint8]) -> None:
+    """Give each ocean pixel next to land (4-neighbourhood) that land's index, in place."""
+    grown = np.zeros_like(raster)
+    np.maximum(grown[1:], raster[:-1], out=grown[1:])
+    np.maximum(grown[:-1], raster[1:], out=grown[:-1])
+    np.maximum(grown[:, 1:], raster[:, :-1], out=grown[:, 1:])
+    np.maximum(grown[:, :-1], raster[:, 1:], out=grown[:, :-1])
+    np.copyto(raster, grown, where=raster == _OCEAN_INDEX)
+
+
+def _cosmetic_pen(colour: QColor, width: float) -> QPen:
+    pen = QPen(colour, width)
+    pen.setCosmetic(True)
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    return pen
+
+
+def _pen(colour: QColor, width: float) -> QPen:
+    pen = QPen(colour, width)
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    return pen
+
+
+def _blend(base: QColor, top: QColor) -> int:
+    """``top`` (with alpha) over opaque ``base``, as an opaque ARGB32 word."""
+    alpha = top.alphaF()
+
+    def channel(low: int, high: int) -> int:
+        return round(low + (high - low) * alpha)
+
+    return (
+        0xFF000000
+        | channel(base.red(), top.red()) << 16
+        | channel(base.green(), top.green()) << 8
+        | channel(base.blue(), top.blue())
+    )
+
+
+def _hatch_mask(width: int, height: int, period: int, thickness: int) -> npt.NDArray[np.bool_]:
+    """Diagonal stripes ``thickness`` device pixels wide, ``period`` apart (a tiled tile)."""
+    tile = np.add.outer(np.arange(period), np.arange(period)) % period < thickness
+    reps = (height // period + 1, width // period + 1)
+    mask: npt.NDArray[np.bool_] = np.tile(tile, reps)[:height, :width]
+    return mask
+
+
+def _hatch_rect(sprite: _Sprite, rect: QRectF, base: QColor, style: MapStyle) -> None:
+    """Apply the map's hatch to a rectangle (logical, sprite-relative) of a sprite."""
+    assert style.hatch is not None
+    image = sprite.image
+    ratio = image.devicePixelRatio()
+    left, top = math.ceil(rect.left() * ratio), math.ceil(rect.top() * ratio)
+    right, bottom = math.floor(rect.right() * ratio), math.floor(rect.bottom() * ratio)
+    if right <= left or bottom <= top:
+        return
+    period = max(2, round(style.hatch_period * ratio))
+    mask = _hatch_mask(right - left, bottom - top, period, max(1, round(ratio)))
+    region = _pixels(image, np.uint32)[top:bottom, left:right]
+    region[mask] = _blend(base, style.hatch)
+
+
+def _new_sprite(bounds: QRectF, ratio: float, transform: QTransform) -> _Sprite | None:
+    if bounds.isEmpty():
+        return None
+    outer = bounds.toAlignedRect()
+    image = QImage(
+        max(1, math.ceil(outer.width() * ratio)),
+        max(1, math.ceil(outer.height() * ratio)),
+        QImage.Format.Format_ARGB32_Premultiplied,
+    )
+    image.fill(Qt.GlobalColor.transparent)
+    image.setDevicePixelRatio(ratio)
+    return _Sprite(image, QPointF(outer.topLeft()), transform)
+
+
+def _sprite_painter(sprite: _Sprite) -> QPainter:
+    """A painter on the sprite that takes widget coordinates (logical pixels)."""
+    painter = QPainter(sprite.image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+    painter.translate(-sprite.origin)
+    return painter
+
+
+__all__ = ["DEFAULT_HIDDEN", "MAX_ZOOM", "MIN_ZOOM", "SETTLE_MS", "MapStyle", "WorldMapView"]
