@@ -25,8 +25,18 @@ from afgui.curation.provision import (
 )
 from afgui.curation.quotes import check_quotes, find_seeds_dir
 from afgui.data.engine import make_engine, url_from_environment
+from afgui.domain.measures import event_weight
+from afgui.domain.model import FactDate
+from afgui.domain.vocab import DatePrecision
 from afgui.services.catalog import Catalog
 from afgui.services.export import dataset_document, write_facts_csv, write_json
+from afgui.services.measures import (
+    Explanation,
+    RelationsService,
+    UnknownPartnerError,
+    ViewSide,
+    YearOutOfRangeError,
+)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -136,6 +146,82 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_explain(args: argparse.Namespace) -> int:
+    engine = _open(args).engine
+    catalog = Catalog(engine)
+    code = args.partner.strip().upper()
+    actor = catalog.actors_by_code.get(code)
+    if actor is None:
+        raise CommandError(f"unknown partner code {args.partner!r} (see afgui-db stats)")
+    relations = RelationsService(engine, catalog)
+    side = ViewSide(args.side)
+    try:
+        explanation = relations.explain(code, args.year, side)
+    except YearOutOfRangeError as error:
+        raise CommandError(str(error)) from None
+    except UnknownPartnerError:
+        raise CommandError(f"{code} is named by no fact") from None
+    second_reports: dict[str, list[str]] = {}
+    for fact in catalog.facts_of(code):
+        if fact.same_event_as is not None:
+            second_reports.setdefault(fact.same_event_as, []).append(fact.id)
+    for line in explanation_lines(explanation, actor.name_in(args.year), second_reports):
+        print(line)
+    if explanation.value is None and not actor.exists_in(args.year):
+        years = f"{actor.start_year or '…'}–{actor.end_year or '…'}"
+        print(f"{actor.name} did not exist in {args.year} ({years}): no value, no status")
+    return EXIT_OK
+
+
+_SIDE_NAMES = {
+    ViewSide.GOVERNMENT: "the Kabul government's side",
+    ViewSide.TALIBAN: "the Taliban's side",
+    ViewSide.BOTH: "all Afghan sides",
+}
+
+
+def _spread(date: FactDate) -> str:
+    if date.precision is not DatePrecision.SPAN or date.year == date.end_year:
+        return ""
+    return f", spread over {date.year}–{date.end_year or 'the last year'}"
+
+
+def explanation_lines(
+    explanation: Explanation, name: str, second_reports: dict[str, list[str]]
+) -> Iterator[str]:
+    """The explanation as text: each counted fact with its weight, tone, age and decay."""
+    status = explanation.status.value if explanation.status is not None else "none"
+    head = f"{name} ({explanation.partner}), {explanation.year}, {_SIDE_NAMES[explanation.side]}"
+    if explanation.value is None:
+        yield f"{head}: no data (no counted fact up to {explanation.year}); status: {status}"
+        return
+    yield f"{head}: {explanation.value:+.2f} on the scale -10..+10; status: {status}"
+    count = len(explanation.contributions)
+    yield (
+        f"{count} fact(s); raw sum {explanation.raw_total:+.3f}, put on the scale by "
+        f"10·tanh(sum/10): each contribution × {explanation.scale_factor:.3f}"
+    )
+    for number, item in enumerate(explanation.contributions, start=1):
+        fact = item.fact
+        weight = event_weight(fact.kind, fact.tone)
+        yield ""
+        yield f"{number:>3}. {fact.date.text}  {fact.kind.value}  {fact.id}"
+        yield (
+            f"     weight {item.weight:+.1f} ({weight.code} {weight.label}) "
+            f"× tone {fact.tone:+d} → {item.tone_factor:.2f} "
+            f"× decay {item.decay:.3f} (age {item.age}{_spread(fact.date)}) = {item.raw:+.3f} "
+            f"→ contribution {item.contribution:+.3f}"
+        )
+        yield f"     {fact.summary}"
+        yield f"     source: {fact.citation.source_id}"
+        yield f'     "{" ".join(fact.citation.quote.split())}"'
+        if fact.id in second_reports:
+            yield f"     also reported by: {', '.join(sorted(second_reports[fact.id]))}"
+    yield ""
+    total = sum(item.contribution for item in explanation.contributions)
+    yield f"total {total:+.2f} = value {explanation.value:+.2f}"
+
+
 def cmd_synth(args: argparse.Namespace) -> int:
     # Imported here: numpy and the generator are not needed by the other commands.
     from afgui.curation.synth import SynthError, SynthParameters, write_synthetic_file
@@ -210,6 +296,21 @@ def build_parser() -> argparse.ArgumentParser:
         "stats", parents=[common], help="counts per actor, kind, source and decade"
     )
     stats.set_defaults(run=cmd_stats)
+
+    explain = commands.add_parser(
+        "explain",
+        parents=[common],
+        help="why a partner's relation strength is what it is in a year, fact by fact",
+    )
+    explain.add_argument("partner", metavar="PARTNER", help="actor code, e.g. PAK")
+    explain.add_argument("year", metavar="YEAR", type=int, help="e.g. 1997")
+    explain.add_argument(
+        "--side",
+        choices=[side.value for side in ViewSide],
+        default=ViewSide.BOTH.value,
+        help="the Afghan side (default: both, every side pooled)",
+    )
+    explain.set_defaults(run=cmd_explain)
 
     synth = commands.add_parser(
         "synth",
