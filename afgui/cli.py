@@ -121,10 +121,11 @@ def _output(path: Path | None) -> Iterator[IO[str]]:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    catalog = Catalog(_open(args).engine)
+    engine = _open(args).engine
+    catalog = Catalog(engine)
     with _output(args.out) as stream:
         if args.format == "json":
-            write_json(dataset_document(catalog), stream)
+            write_json(dataset_document(catalog, RelationsService(engine, catalog)), stream)
         else:
             write_facts_csv(catalog.facts(), stream)
     return EXIT_OK

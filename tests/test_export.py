@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,45 @@ def test_stats(tmp_path: Path, fixture_sources: Path, capsys: pytest.CaptureFixt
     assert "facts: 7" in out
     assert "JPN      2" in out.replace("  ", " ").replace(" ", "") or "JPN" in out
     assert "1990s" in out and "unknown" in out
+
+
+def test_json_measures(tmp_path: Path, fixture_sources: Path) -> None:
+    document = json.loads(_export(tmp_path, fixture_sources, "json"))
+    measures = document["measures"]
+    assert (measures["scale_min"], measures["scale_max"]) == (-10.0, 10.0)
+    first, last = measures["first_year"], measures["last_year"]
+    strength = document["relation_strength"]
+    partners = sorted({record["partner"] for record in strength})
+    assert partners == ["IRN", "JPN", "PAK", "RUS", "SUN"]
+    # Every partner, year and side of the covered range, once.
+    keys = {(r["partner"], r["year"], r["side"]) for r in strength}
+    assert len(keys) == len(strength) == len(partners) * (last - first + 1) * 3
+    cells = {(r["partner"], r["year"], r["side"]): (r["value"], r["status"]) for r in strength}
+    assert cells[("PAK", 1997, "taliban")] == (round(10 * math.tanh(0.6), 4), "recognition")
+    assert cells[("PAK", 1997, "government")] == (None, None)
+    assert cells[("SUN", 1979, "government")] == (round(10 * math.tanh(-1.0), 4), "hostilities")
+    assert cells[("SUN", 1992, "government")] == (None, None)
+    assert cells[("IRN", last, "government")] == (None, None)  # its one fact is undated
+    assert "cumulative_total" in document["aid_note"] and "current" in document["aid_note"]
+    assert document["aid"] == [
+        {
+            "partner": "JPN",
+            "year": 2002,
+            "amount": 1e9,
+            "currency": "USD",
+            "amount_kind": "pledge",
+            "approximate": False,
+            "price_basis": "current",
+            "fact": "jpn-2002-pledge",
+        },
+        {
+            "partner": "JPN",
+            "year": 2002,
+            "amount": 2e9,
+            "currency": "USD",
+            "amount_kind": "cumulative_total",
+            "approximate": False,
+            "price_basis": "current",
+            "fact": "jpn-2002-total",
+        },
+    ]

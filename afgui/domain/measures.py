@@ -286,6 +286,7 @@ class AidPoint:
     amount_kind: AmountKind
     fact_id: str
     approximate: bool
+    price_basis: str = "current"
 
 
 def explain_strength(
@@ -470,6 +471,7 @@ def aid_points(facts: Sequence[Fact], partner: str) -> tuple[AidPoint, ...]:
             amount_kind=fact.amount.kind,
             fact_id=fact.id,
             approximate=fact.amount.approximate,
+            price_basis=fact.amount.price_basis,
         )
         for fact in facts
         if fact.amount is not None
@@ -477,4 +479,5 @@ def aid_points(facts: Sequence[Fact], partner: str) -> tuple[AidPoint, ...]:
         and fact.partners[:1] == (partner,)
         and fact.same_event_as is None
     ]
-    return tuple(sorted(points, key=lambda p: (p.year, p.amount_kind.value, p.fact_id)))
+    kinds = list(AmountKind)
+    return tuple(sorted(points, key=lambda p: (p.year, kinds.index(p.amount_kind), p.fact_id)))

@@ -11,8 +11,10 @@ import json
 from collections.abc import Iterable
 from typing import IO, Any
 
+from afgui.domain.measures import HALF_LIFE_YEARS
 from afgui.domain.model import Actor, Fact, Government, Source
 from afgui.services.catalog import Catalog
+from afgui.services.measures import SCALE_MAX, SCALE_MIN, AidPoint, RelationsService, ViewSide
 
 FACT_COLUMNS = (
     "id",
@@ -110,13 +112,78 @@ def fact_record(fact: Fact) -> dict[str, Any]:
     }
 
 
-def dataset_document(catalog: Catalog) -> dict[str, Any]:
+AID_NOTE = (
+    "Amounts are as the sources give them: in the stated currency (current US dollars "
+    "unless stated) at the stated price basis ('current' = the money of the day, not "
+    "adjusted for inflation). A cumulative_total includes earlier packages: never add it "
+    "to them. Aid facts without a figure are events in relation_strength, not zero dollars."
+)
+STRENGTH_NOTE = (
+    "value: relation strength on the scale -10..+10 (null = no data: no counted fact yet, "
+    "or the partner did not exist that year; 0 = neutral); status: diplomatic status "
+    "(null likewise). Method: docs/methodology.md."
+)
+
+
+def measures_record(relations: RelationsService) -> dict[str, Any]:
     return {
+        "first_year": relations.first_year,
+        "last_year": relations.last_year,
+        "scale_min": SCALE_MIN,
+        "scale_max": SCALE_MAX,
+        "half_life_years": HALF_LIFE_YEARS,
+        "sides": [side.value for side in ViewSide],
+        "note": STRENGTH_NOTE,
+    }
+
+
+def strength_records(relations: RelationsService) -> list[dict[str, Any]]:
+    """Every partner, year and side in the covered range, partner by partner."""
+    records = []
+    for partner in relations.partners():
+        for side in ViewSide:
+            years, _ = relations.series(partner, side)
+            for year in years:
+                cell = relations.cell(partner, year, side)
+                records.append(
+                    {
+                        "partner": partner,
+                        "year": year,
+                        "side": side.value,
+                        "value": None if cell.value is None else round(cell.value, 4),
+                        "status": None if cell.status is None else cell.status.value,
+                    }
+                )
+    return records
+
+
+def aid_record(partner: str, point: AidPoint) -> dict[str, Any]:
+    return {
+        "partner": partner,
+        "year": point.year,
+        "amount": point.amount,
+        "currency": point.currency,
+        "amount_kind": point.amount_kind.value,
+        "approximate": point.approximate,
+        "price_basis": point.price_basis,
+        "fact": point.fact_id,
+    }
+
+
+def dataset_document(catalog: Catalog, relations: RelationsService | None = None) -> dict[str, Any]:
+    """The whole dataset; with ``relations``, also the measures derived from it."""
+    document: dict[str, Any] = {
         "actors": [actor_record(actor) for actor in catalog.actors],
         "governments": [government_record(g) for g in catalog.governments],
         "sources": [source_record(source) for source in catalog.sources],
         "facts": [fact_record(fact) for fact in catalog.facts()],
     }
+    if relations is not None:
+        document["measures"] = measures_record(relations)
+        document["relation_strength"] = strength_records(relations)
+        document["aid_note"] = AID_NOTE
+        document["aid"] = [aid_record(partner, point) for partner, point in relations.all_aid()]
+    return document
 
 
 def write_json(document: dict[str, Any], stream: IO[str]) -> None:
