@@ -89,8 +89,8 @@ class CountryShape:
     """
 
     code: str
-    path: QPainterPath
-    rings: tuple[FloatArray, ...]
+    path: QPainterPath = field(repr=False)
+    rings: tuple[FloatArray, ...] = field(repr=False)
     bounds: QRectF
 
 
@@ -99,7 +99,7 @@ class WorldGeometry:
     """All countries of the map, in the order of the SVG file."""
 
     view_box: QRectF
-    shapes: tuple[CountryShape, ...]
+    shapes: tuple[CountryShape, ...] = field(repr=False)
     _by_code: dict[str, CountryShape] = field(init=False, repr=False)
     _interior: dict[str, QPointF] = field(init=False, repr=False)
 

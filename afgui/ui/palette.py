@@ -42,6 +42,8 @@ _ANCHORS = tuple(QColor(code) for code in _BRBG_11)
 NEUTRAL = QColor(_BRBG_11[5])
 #: Countries for which nothing is known in the chosen year. Grey, hatched on the map.
 NO_DATA = QColor("#cdd1d6")
+#: Afghanistan itself on the map: a dark slate no strength colour comes near.
+SUBJECT = QColor("#3d4a57")
 
 MINUS = "\N{MINUS SIGN}"
 
@@ -72,16 +74,16 @@ def format_strength(value: float) -> str:
 
 
 def legend_stops(labelled: Sequence[float] = (-10, -5, 0, 5, 10)) -> list[tuple[str, QColor]]:
-    """Stops for a continuous legend: every BrBG class, labels only at ``labelled`` values.
+    """Stops for a continuous legend: one per whole unit, labelled only at ``labelled``.
 
-    Unlabelled stops carry ``""`` so the legend can draw the full gradient and still
-    keep its tick labels sparse.
+    Twenty-one evenly spaced stops reproduce :func:`strength_colour` exactly in a linear
+    gradient (it is piecewise linear between the BrBG classes at even values); the
+    unlabelled ones carry ``""`` so the legend keeps its tick labels sparse.
     """
     wanted = {float(value) for value in labelled}
-    step = (SCALE_MAX - SCALE_MIN) / (len(_ANCHORS) - 1)
     stops: list[tuple[str, QColor]] = []
-    for index in range(len(_ANCHORS)):
-        value = SCALE_MIN + index * step
+    for step in range(round(SCALE_MAX - SCALE_MIN) + 1):
+        value = SCALE_MIN + step
         label = format_strength(value) if value in wanted else ""
         stops.append((label, strength_colour(value)))
     return stops

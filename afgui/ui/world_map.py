@@ -56,6 +56,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 
+from afgui.ui import palette
 from afgui.ui.map_geometry import WorldGeometry, world_geometry
 
 #: Zoom relative to "whole world fits"; below 1 only empty ocean would be gained.
@@ -98,7 +99,7 @@ class MapStyle:
     selection: QColor = field(default_factory=_colour("#15191d"))
     selection_halo: QColor = field(default_factory=_colour("#ffffff", 235))
     selection_width: float = 2.2
-    marked_fill: QColor = field(default_factory=_colour("#3d4a57"))
+    marked_fill: QColor = field(default_factory=lambda: QColor(palette.SUBJECT))
     marked_outline: QColor = field(default_factory=_colour("#14191e"))
     label: QColor = field(default_factory=_colour("#14191e"))
     hover: QColor = field(default_factory=_colour("#15191d", 170))
@@ -862,8 +863,10 @@ class WorldMapView(QWidget):
     def _show_tooltip(self, code: str, global_position: QPoint) -> None:
         text = self.tooltip_provider(code) if code and self.tooltip_provider else None
         if text:
-            # The provider's text is plain; escape it so "<" or "&" in a name stay literal.
-            QToolTip.showText(global_position, QtGui.Qt.convertFromPlainText(text), self)
+            # The provider's text is plain; escape it so "<" or "&" in a name stay literal
+            # (and let long lines wrap, which the default "pre" conversion forbids).
+            rich = QtGui.Qt.convertFromPlainText(text, Qt.WhiteSpaceMode.WhiteSpaceNormal)
+            QToolTip.showText(global_position, rich, self)
         else:
             QToolTip.hideText()
 

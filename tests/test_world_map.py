@@ -1,0 +1,387 @@
+"""The world map widget: hit-testing, clicks, colours, zoom and pan, decorations, palette."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QHelpEvent, QImage, QWheelEvent
+from PySide6.QtWidgets import QApplication, QToolTip
+from pytestqt.qtbot import QtBot
+
+from afgui.ui import map_geometry, palette
+from afgui.ui.world_map import MAX_ZOOM, MIN_ZOOM, MapStyle, WorldMapView
+
+WIDTH, HEIGHT = 1000, 600
+RED = QColor("#d7301f")
+BLUE = QColor("#2166ac")
+
+
+@pytest.fixture
+def view(qtbot: QtBot) -> Iterator[WorldMapView]:
+    widget = WorldMapView()
+    qtbot.addWidget(widget)
+    widget.resize(WIDTH, HEIGHT)
+    widget.show()
+    qtbot.waitExposed(widget)
+    yield widget
+
+
+@pytest.fixture
+def plain_view(qtbot: QtBot) -> Iterator[WorldMapView]:
+    """Without the "no data" hatch, so interior pixels are exactly the fill colours."""
+    widget = WorldMapView(style=MapStyle(hatch=None))
+    qtbot.addWidget(widget)
+    widget.resize(WIDTH, HEIGHT)
+    widget.show()
+    qtbot.waitExposed(widget)
+    yield widget
+
+
+def _image(view: WorldMapView) -> QImage:
+    view.settle()
+    return view.grab().toImage()
+
+
+def _pixel(image: QImage, point: QPointF) -> QColor:
+    ratio = image.devicePixelRatio()
+    return image.pixelColor(int(point.x() * ratio), int(point.y() * ratio))
+
+
+def _centroid(code: str) -> QPointF:
+    rings = map_geometry.world_geometry().shape(code).rings
+    ring = max(rings, key=len)
+    x, y = ring[:, 0], ring[:, 1]
+    cross = x[:-1] * y[1:] - x[1:] * y[:-1]
+    area = cross.sum() / 2
+    cx = ((x[:-1] + x[1:]) * cross).sum() / (6 * area)
+    cy = ((y[:-1] + y[1:]) * cross).sum() / (6 * area)
+    return QPointF(float(cx), float(cy))
+
+
+def _wheel(view: WorldMapView, position: QPointF, notches: float) -> None:
+    event = QWheelEvent(
+        position,
+        view.mapToGlobal(position),
+        QPoint(0, 0),
+        QPoint(0, round(120 * notches)),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(view, event)
+
+
+# ------------------------------------------------------------------ hit-testing
+
+
+def test_hit_test_at_the_centroid_of_afghanistan(view: WorldMapView) -> None:
+    assert view.country_at(view.map_to_widget(_centroid("AF"))) == "AF"
+
+
+@pytest.mark.parametrize("code", ["AF", "PK", "IR", "RU", "US", "JP", "BR", "AU", "FR", "ZA"])
+def test_hit_test_inside_countries(view: WorldMapView, code: str) -> None:
+    assert view.country_at(view.country_point(code)) == code
+
+
+def test_hit_test_on_ocean_and_outside(view: WorldMapView) -> None:
+    mid_pacific = view.map_to_widget(QPointF(80, 700))
+    assert view.country_at(mid_pacific) == ""
+    assert view.country_at(QPointF(-5, 10)) == ""
+    assert view.country_at(QPointF(WIDTH + 5, 10)) == ""
+
+
+def test_antarctica_is_hidden_by_default(qtbot: QtBot) -> None:
+    assert "AQ" not in WorldMapView().codes
+    everything = WorldMapView(hidden=())
+    qtbot.addWidget(everything)
+    assert "AQ" in everything.codes
+
+
+# ------------------------------------------------------------------ mouse
+
+
+def test_click_emits_the_country(view: WorldMapView, qtbot: QtBot) -> None:
+    point = view.country_point("FR").toPoint()
+    with qtbot.waitSignal(view.country_clicked, timeout=1000) as blocker:
+        qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=point)
+    assert blocker.args == ["FR"]
+
+
+def test_click_on_the_ocean_emits_nothing(view: WorldMapView, qtbot: QtBot) -> None:
+    ocean = view.map_to_widget(QPointF(80, 700)).toPoint()
+    with qtbot.assertNotEmitted(view.country_clicked):
+        qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=ocean)
+
+
+def test_drag_pans_and_does_not_click(view: WorldMapView, qtbot: QtBot) -> None:
+    view.zoom_by(3)
+    view.settle()
+    start = view.country_point("DE")
+    before = view.map_to_widget(QPointF(1000, 300))
+    with qtbot.assertNotEmitted(view.country_clicked):
+        qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=start.toPoint())
+        qtbot.mouseMove(view, (start + QPointF(60, 40)).toPoint())
+        qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=(start + QPointF(60, 40)).toPoint())
+    after = view.map_to_widget(QPointF(1000, 300))
+    assert after.x() - before.x() == pytest.approx(60, abs=1)
+    assert after.y() - before.y() == pytest.approx(40, abs=1)
+
+
+def test_hover_reports_the_country_and_then_none(view: WorldMapView, qtbot: QtBot) -> None:
+    with qtbot.waitSignal(view.country_hovered, timeout=1000) as blocker:
+        qtbot.mouseMove(view, view.country_point("IN").toPoint())
+    assert blocker.args == ["IN"]
+    assert view.hovered == "IN"
+    with qtbot.waitSignal(view.country_hovered, timeout=1000) as blocker:
+        qtbot.mouseMove(view, view.map_to_widget(QPointF(80, 700)).toPoint())
+    assert blocker.args == [""]
+
+
+def test_hover_outlines_the_country(plain_view: WorldMapView, qtbot: QtBot) -> None:
+    edge = _edge_point(plain_view, "BR")
+    before = _pixel(_image(plain_view), edge)
+    qtbot.mouseMove(plain_view, plain_view.country_point("BR").toPoint())
+    after = _pixel(_image(plain_view), edge)
+    assert after.lightness() < before.lightness() - 30
+
+
+def test_tooltip_shows_the_providers_plain_text(
+    view: WorldMapView, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Record instead of showing: the offscreen platform warns that it cannot raise one.
+    shown: list[str] = []
+    monkeypatch.setattr(QToolTip, "showText", lambda _pos, text, *_args: shown.append(text))
+    monkeypatch.setattr(QToolTip, "hideText", lambda: shown.append(""))
+    asked: list[str] = []
+
+    def provider(code: str) -> str | None:
+        asked.append(code)
+        return f"{code} <b>not bold</b> & co" if code == "CN" else None
+
+    view.tooltip_provider = provider
+    point = view.country_point("CN").toPoint()
+    QApplication.sendEvent(view, QHelpEvent(QEvent.Type.ToolTip, point, view.mapToGlobal(point)))
+    assert asked == ["CN"]
+    assert len(shown) == 1
+    assert "&lt;b&gt;" in shown[0] and "&amp; co" in shown[0]  # plain text stays literal
+    ocean = view.map_to_widget(QPointF(80, 700)).toPoint()
+    QApplication.sendEvent(view, QHelpEvent(QEvent.Type.ToolTip, ocean, view.mapToGlobal(ocean)))
+    assert asked == ["CN"]  # nothing to ask about the ocean
+    assert shown[-1] == ""  # hidden
+    other = view.country_point("IN").toPoint()
+    QApplication.sendEvent(view, QHelpEvent(QEvent.Type.ToolTip, other, view.mapToGlobal(other)))
+    assert asked == ["CN", "IN"]
+    assert shown[-1] == ""  # the provider had nothing to say
+
+
+# ------------------------------------------------------------------ colours
+
+
+def test_set_fills_changes_the_interior_colour(plain_view: WorldMapView) -> None:
+    inside = plain_view.country_point("BR")
+    plain_view.set_fills({"BR": RED}, palette.NO_DATA)
+    assert _pixel(_image(plain_view), inside) == RED
+    plain_view.set_fills({"br": BLUE}, palette.NO_DATA)  # codes are case-insensitive
+    assert _pixel(_image(plain_view), inside) == BLUE
+
+
+def test_countries_without_a_fill_get_the_default(plain_view: WorldMapView) -> None:
+    plain_view.set_fills({"BR": RED, "XX": BLUE}, palette.NEUTRAL)  # XX: not on the map
+    image = _image(plain_view)
+    assert _pixel(image, plain_view.country_point("AR")) == palette.NEUTRAL
+    assert _pixel(image, plain_view.country_point("BR")) == RED
+
+
+def test_no_data_is_hatched(view: WorldMapView) -> None:
+    view.set_fills({}, palette.NO_DATA)
+    image = _image(view)
+    centre = view.country_point("RU")
+    colours = {
+        _pixel(image, centre + QPointF(dx, 0)).name() for dx in range(-6, 7)
+    }  # a run across the stripes meets the ground and the stripe colour
+    assert palette.NO_DATA.name() in colours
+    assert len(colours) >= 2
+
+
+def test_marked_country_is_dark_and_labelled(plain_view: WorldMapView) -> None:
+    plain_view.set_fills({"AF": RED, "PK": BLUE}, palette.NO_DATA)
+    before = _image(plain_view)
+    plain_view.set_marked(["AF"], {"AF": "Afghanistan"})
+    after = _image(plain_view)
+    assert _pixel(after, plain_view.country_point("AF")) == palette.SUBJECT
+    assert _changed_pixels(before, after, _label_area(plain_view, "AF")) > 30
+
+
+def test_selection_outline_changes_pixels_on_the_border(plain_view: WorldMapView) -> None:
+    plain_view.set_fills({"PK": BLUE}, palette.NO_DATA)
+    edge = _edge_point(plain_view, "PK")
+    before = _image(plain_view)
+    plain_view.set_selected(["PK"])
+    after = _image(plain_view)
+    assert _pixel(after, edge).lightness() < 80  # the dark stroke
+    assert _pixel(before, edge) != _pixel(after, edge)
+    # The inside away from the border keeps its colour.
+    assert _pixel(after, plain_view.country_point("PK")) == BLUE
+    plain_view.set_selected([])
+    assert _pixel(_image(plain_view), edge) == _pixel(before, edge)
+
+
+def test_legend_is_drawn_in_the_corner(view: WorldMapView) -> None:
+    corner = QPointF(30, HEIGHT - 20)
+    before = _pixel(_image(view), corner)
+    view.set_legend(palette.legend_stops(), palette.NO_DATA, title="Relation strength")
+    with_legend = _pixel(_image(view), corner)
+    assert with_legend != before
+    view.clear_legend()
+    assert _pixel(_image(view), corner) == before
+
+
+# ------------------------------------------------------------------ zoom and pan
+
+
+def test_zoom_changes_the_mapping_and_reset_restores_it(view: WorldMapView) -> None:
+    home_af = view.map_to_widget(_centroid("AF"))
+    home_fr = view.map_to_widget(_centroid("FR"))
+    view.zoom_by(2.5, home_af)
+    assert view.zoom == pytest.approx(2.5)
+    moved_af = view.map_to_widget(_centroid("AF"))
+    assert moved_af.x() == pytest.approx(home_af.x(), abs=0.01)  # the anchor stays put
+    assert moved_af.y() == pytest.approx(home_af.y(), abs=0.01)
+    assert view.map_to_widget(_centroid("FR")) != home_fr
+    assert view.country_at(view.country_point("FR")) == "FR"  # before settling too
+    view.settle()
+    assert view.country_at(view.country_point("FR")) == "FR"
+    view.reset_view()
+    assert view.zoom == 1.0
+    assert view.map_to_widget(_centroid("FR")) == home_fr
+
+
+def test_wheel_zooms_around_the_cursor(view: WorldMapView) -> None:
+    cursor = view.country_point("IT")
+    fixed = view.widget_to_map(cursor)
+    _wheel(view, cursor, 2)
+    assert view.zoom == pytest.approx(1.2**2)
+    assert view.map_to_widget(fixed).x() == pytest.approx(cursor.x(), abs=0.01)
+    _wheel(view, cursor, -2)
+    assert view.zoom == pytest.approx(1.0)
+
+
+def test_zoom_is_limited(view: WorldMapView) -> None:
+    view.zoom_by(1e6)
+    assert view.zoom == MAX_ZOOM
+    view.zoom_by(1e-9)
+    assert view.zoom == MIN_ZOOM
+
+
+def test_keyboard_zoom_and_reset(view: WorldMapView, qtbot: QtBot) -> None:
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Plus)
+    assert view.zoom > 1
+    qtbot.keyClick(view, Qt.Key.Key_Left)
+    qtbot.keyClick(view, Qt.Key.Key_0)
+    assert view.zoom == 1.0
+
+
+def test_double_click_resets(view: WorldMapView, qtbot: QtBot) -> None:
+    home = view.map_to_widget(_centroid("BR"))
+    view.zoom_by(4, view.country_point("JP"))
+    qtbot.mouseDClick(view, Qt.MouseButton.LeftButton, pos=QPoint(20, 20))
+    assert view.zoom == 1.0
+    assert view.map_to_widget(_centroid("BR")) == home
+
+
+def test_no_panning_when_the_whole_world_fits(view: WorldMapView) -> None:
+    home = view.map_to_widget(_centroid("BR"))
+    view.pan_by(200, 100)
+    assert view.map_to_widget(_centroid("BR")) == home
+
+
+def test_zoomed_view_renders_sharp_after_settling(plain_view: WorldMapView) -> None:
+    plain_view.set_fills({"FR": RED}, palette.NO_DATA)
+    plain_view.zoom_by(8, plain_view.country_point("FR"))
+    image = _image(plain_view)
+    assert _pixel(image, plain_view.country_point("FR")) == RED
+    assert plain_view.country_at(plain_view.country_point("FR")) == "FR"
+
+
+def test_tiny_and_hidden_widgets_do_not_fail(qtbot: QtBot) -> None:
+    widget = WorldMapView()
+    qtbot.addWidget(widget)
+    assert widget.country_at(QPointF(1, 1)) == ""  # never shown: nothing to hit
+    widget.resize(3, 2)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.grab()
+
+
+# ------------------------------------------------------------------ palette
+
+
+def test_palette_ends_and_middle() -> None:
+    assert palette.strength_colour(-10) == QColor("#543005")
+    assert palette.strength_colour(10) == QColor("#003c30")
+    assert palette.strength_colour(0) == palette.NEUTRAL
+    assert palette.strength_colour(-50) == palette.strength_colour(-10)  # clamped
+    assert palette.strength_colour(None) == palette.NO_DATA
+    assert palette.strength_colour(float("nan")) == palette.NO_DATA
+
+
+def test_palette_darkens_away_from_zero() -> None:
+    for sign in (-1, 1):
+        lightness = [palette.strength_colour(sign * v).lightness() for v in range(0, 11)]
+        assert lightness == sorted(lightness, reverse=True)
+
+
+def test_no_data_is_clearly_unlike_neutral() -> None:
+    neutral, missing = palette.NEUTRAL, palette.NO_DATA
+    distance = sum(
+        abs(a - b)
+        for a, b in zip(
+            (neutral.red(), neutral.green(), neutral.blue()),
+            (missing.red(), missing.green(), missing.blue()),
+            strict=True,
+        )
+    )
+    assert distance > 60
+
+
+def test_legend_stops_cover_the_scale_with_sparse_labels() -> None:
+    stops = palette.legend_stops()
+    assert len(stops) == 21
+    assert [label for label, _ in stops if label] == ["−10", "−5", "0", "+5", "+10"]
+    assert stops[0][1] == palette.strength_colour(-10)
+    assert stops[-1][1] == palette.strength_colour(10)
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _edge_point(view: WorldMapView, code: str) -> QPointF:
+    """A point on the country's outline: its largest ring's leftmost vertex."""
+    ring = max(map_geometry.world_geometry().shape(code).rings, key=len)
+    x, y = ring[ring[:, 0].argmin()]
+    return view.map_to_widget(QPointF(float(x), float(y)))
+
+
+def _label_area(view: WorldMapView, code: str) -> tuple[int, int, int, int]:
+    bounds = (
+        view.map_to_widget(map_geometry.world_geometry().shape(code).bounds.bottomLeft()),
+        view.map_to_widget(map_geometry.world_geometry().shape(code).bounds.bottomRight()),
+    )
+    left, right = bounds[0].x() - 40, bounds[1].x() + 40
+    top = bounds[0].y() + 2
+    return int(left), int(top), int(right), int(top + 20)
+
+
+def _changed_pixels(before: QImage, after: QImage, area: tuple[int, int, int, int]) -> int:
+    left, top, right, bottom = area
+    ratio = after.devicePixelRatio()
+    changed = 0
+    for y in range(top, bottom):
+        for x in range(left, right):
+            px, py = int(x * ratio), int(y * ratio)
+            changed += before.pixel(px, py) != after.pixel(px, py)
+    return changed
