@@ -1,0 +1,192 @@
+"""The composition root and the ``afgui`` command.
+
+``main()`` parses the command line, opens the database, creates the services, the one
+:class:`~afgui.ui.state.AppState` and the main window, and either runs the window or,
+with ``--screenshot``/``--report``, builds it offscreen, shows the requested state,
+saves what it shows and exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QThread
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from afgui.curation.loader import CurationError
+from afgui.curation.provision import DatabaseUnavailableError, open_database
+from afgui.services.catalog import Catalog
+from afgui.services.measures import RelationsService, ViewSide
+from afgui.ui.main_window import MainWindow
+from afgui.ui.map_panel import country_names
+from afgui.ui.report import window_report
+from afgui.ui.state import AppState
+from afgui.ui.theme import apply_theme
+
+DEFAULT_SIZE = (1440, 900)
+HEADLESS_SIZE = (1280, 800)
+
+
+class UsageError(Exception):
+    """A command-line value that cannot be used; the message says which and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    year: int | None
+    country: str | None
+    side: ViewSide
+    db: str | None
+    screenshot: Path | None
+    report: Path | None
+    report_on_exit: Path | None
+    size: tuple[int, int] | None
+
+    @property
+    def headless(self) -> bool:
+        return self.screenshot is not None or self.report is not None
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT, got {text!r}") from None
+    if width < 320 or height < 240:
+        raise argparse.ArgumentTypeError(f"window size {text} is too small (min 320x240)")
+    return width, height
+
+
+def parse_args(argv: Sequence[str] | None = None) -> Options:
+    parser = argparse.ArgumentParser(
+        prog="afgui",
+        description="Explore Afghanistan's foreign relations through time.",
+        epilog="With --screenshot and/or --report the window is built offscreen, shows the "
+        "given state, is saved, and afgui exits.",
+    )
+    parser.add_argument("--year", type=int, help="the year to show (default: the latest)")
+    parser.add_argument(
+        "--country", metavar="CODE", help="the partner to select, by actor code (e.g. PAK, SUN)"
+    )
+    parser.add_argument(
+        "--side",
+        choices=[side.value for side in ViewSide],
+        default=ViewSide.GOVERNMENT.value,
+        help="the Afghan side to view (default: government)",
+    )
+    parser.add_argument("--db", metavar="URL", help="SQLAlchemy database URL (or AFGUI_DB_URL)")
+    parser.add_argument("--screenshot", type=Path, metavar="PNG", help="save the window as PNG")
+    parser.add_argument(
+        "--report", type=Path, metavar="JSON", help="write what the window shows as JSON"
+    )
+    parser.add_argument(
+        "--report-on-exit",
+        type=Path,
+        metavar="JSON",
+        help="run normally and write the report when the window closes (for end-to-end tests)",
+    )
+    parser.add_argument(
+        "--size",
+        type=_size,
+        metavar="WxH",
+        help=f"window size (headless default {HEADLESS_SIZE[0]}x{HEADLESS_SIZE[1]})",
+    )
+    args = parser.parse_args(argv)
+    return Options(
+        year=args.year,
+        country=args.country.strip().upper() if args.country else None,
+        side=ViewSide(args.side),
+        db=args.db or os.environ.get("AFGUI_DB_URL") or None,
+        screenshot=args.screenshot,
+        report=args.report,
+        report_on_exit=args.report_on_exit,
+        size=args.size,
+    )
+
+
+def _settle(seconds: float = 0.3) -> None:
+    """Let Qt deliver show, resize, layout and paint events until the window is drawn.
+
+    pyqtgraph lays out its axes in response to resize events, so a grab right after
+    ``show()`` would miss axis labels; a few rounds of event processing fix that.
+    """
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        QCoreApplication.sendPostedEvents()
+        QThread.msleep(10)
+
+
+def _write_json(path: Path, data: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    options = parse_args(argv)
+    if options.headless:
+        # The same window, drawn without a display.
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+    # Qt reads QT_QPA_PLATFORM when the application object is created, not on import.
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setApplicationName("afgui")
+    app.setOrganizationName("afgui")
+    apply_theme(app)
+
+    try:
+        opened = open_database(options.db)
+        catalog = Catalog(opened.engine)
+        relations = RelationsService(opened.engine, catalog)
+        state = initial_state(options, catalog, relations)
+    except (DatabaseUnavailableError, CurationError, UsageError) as error:
+        print(f"afgui: {error}", file=sys.stderr)
+        if not options.headless:
+            QMessageBox.critical(None, "afgui", str(error))
+        return 2
+    for warning in opened.warnings:
+        print(f"afgui: {warning}", file=sys.stderr)
+
+    window = MainWindow(state, catalog, relations, country_names())
+    size = options.size or (HEADLESS_SIZE if options.headless else DEFAULT_SIZE)
+    window.resize(*size)
+    window.show()
+
+    if options.headless:
+        _settle()
+        if options.screenshot is not None:
+            options.screenshot.parent.mkdir(parents=True, exist_ok=True)
+            if not window.grab().save(str(options.screenshot)):
+                print(f"afgui: cannot write {options.screenshot}", file=sys.stderr)
+                return 1
+        if options.report is not None:
+            _write_json(options.report, window_report(window))
+        window.close()
+        return 0
+
+    if options.report_on_exit is not None:
+        target = options.report_on_exit
+        app.aboutToQuit.connect(lambda: _write_json(target, window_report(window)))
+    return app.exec()
+
+
+def initial_state(options: Options, catalog: Catalog, relations: RelationsService) -> AppState:
+    """The state the command line asks for; raises :class:`UsageError` for bad values."""
+    first, last = relations.first_year, relations.last_year
+    if options.year is not None and not first <= options.year <= last:
+        raise UsageError(f"--year {options.year} is outside the covered years {first}–{last}")
+    selection = ""
+    if options.country:
+        if options.country not in catalog.actors_by_code:
+            known = ", ".join(sorted(relations.partners()))
+            raise UsageError(f"--country {options.country} is not an actor code; known: {known}")
+        selection = options.country
+    return AppState(first, last, year=options.year, side=options.side, selection=selection)

@@ -1,0 +1,420 @@
+"""Charts of the selected partner over time: relation strength per Afghan side, and aid.
+
+Two pyqtgraph plots share the year axis. The strength plot has one line per Afghan side
+(the viewed side drawn strong, the others faint); the aid plot has bars per amount kind.
+Both carry a cursor at the state's year that can be dragged (moving the year everywhere)
+and shade the Afghan government periods. Every plot item is created once; selection,
+side and year changes only call ``setData``/``setOpts``/``setValue``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QCursor, QFont, QPen
+from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
+
+from afgui.domain.model import Government
+from afgui.domain.vocab import AmountKind
+from afgui.services.catalog import Catalog
+from afgui.services.measures import SCALE_MAX, SCALE_MIN, AidPoint, RelationsService, ViewSide
+from afgui.ui import theme
+from afgui.ui.partner_list import strength_text
+from afgui.ui.state import AppState
+from afgui.ui.year_slider import fractional_year
+
+#: Lines drawn in the strength chart, in drawing order (the emphasised one is raised).
+LINE_SIDES: tuple[ViewSide, ...] = (ViewSide.BOTH, ViewSide.GOVERNMENT, ViewSide.TALIBAN)
+AMOUNT_ORDER: tuple[AmountKind, ...] = (
+    AmountKind.PLEDGE,
+    AmountKind.COMMITMENT,
+    AmountKind.DISBURSEMENT,
+    AmountKind.CUMULATIVE_TOTAL,
+)
+BAR_GROUP_WIDTH = 0.9
+#: Years of context shown before a partner's first value.
+LEAD_YEARS = 5
+
+
+def _qcolor(colour: QColor, alpha: int = 255) -> QColor:
+    result = QColor(colour)
+    result.setAlpha(alpha)
+    return result
+
+
+def series_array(values: Sequence[float | None]) -> np.ndarray:
+    """Values with gaps: None becomes NaN so the line breaks there."""
+    return np.array([math.nan if value is None else float(value) for value in values])
+
+
+class ChartsView(QWidget):
+    """Strength over time and aid volume for the selected partner, with a year cursor."""
+
+    def __init__(
+        self,
+        state: AppState,
+        catalog: Catalog,
+        relations: RelationsService,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._state = state
+        self._catalog = catalog
+        self._relations = relations
+        self._years = np.arange(state.first_year, state.last_year + 1, dtype=float)
+        self._series: dict[ViewSide, np.ndarray] = {}
+        self._aid: tuple[AidPoint, ...] = ()
+        self._aid_currency = ""
+        self._x_range = (float(state.first_year), float(state.last_year + 1))
+        self._syncing = False
+
+        pg.setConfigOptions(antialias=True)
+        self.title = QLabel(self)
+        self.title.setFont(theme.heading_font(self.font(), 1.1))
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.legend = QLabel(self)
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.graphics = pg.GraphicsLayoutWidget(self)
+        self.graphics.setBackground(theme.SURFACE)
+        self.graphics.ci.setContentsMargins(4, 4, 10, 4)
+        self.graphics.ci.setSpacing(6)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.title)
+        layout.addWidget(self.legend)
+        layout.addWidget(self.graphics, 1)
+
+        self.strength_plot = self._make_plot(0, "Strength")
+        self.strength_plot.setYRange(SCALE_MIN, SCALE_MAX, padding=0.04)
+        self.strength_plot.getAxis("left").setTicks(
+            [[(v, f"{v:+.0f}".replace("-", "−") if v else "0") for v in (-10, -5, 0, 5, 10)]]
+        )
+        self.strength_plot.getAxis("bottom").setStyle(showValues=False)
+        self.aid_plot = self._make_plot(1, "Aid, M USD")
+        self.aid_plot.setXLink(self.strength_plot)
+        self.aid_plot.getAxis("bottom").setLabel("Year")
+        self.graphics.ci.layout.setRowStretchFactor(0, 3)
+        self.graphics.ci.layout.setRowStretchFactor(1, 2)
+
+        self._shade_governments(catalog.governments)
+        zero = pg.InfiniteLine(
+            pos=0, angle=0, pen=pg.mkPen(theme.FAINT_INK, width=1, style=Qt.PenStyle.DashLine)
+        )
+        zero.setZValue(-5)
+        self.strength_plot.addItem(zero)
+
+        self.lines: dict[ViewSide, pg.PlotDataItem] = {}
+        for side in LINE_SIDES:
+            line = pg.PlotDataItem(connect="finite", name=theme.SIDE_LABELS[side.value])
+            self.strength_plot.addItem(line)
+            self.lines[side] = line
+        self.bars: dict[AmountKind, pg.BarGraphItem] = {}
+        for kind in AMOUNT_ORDER:
+            colour = theme.AMOUNT_COLOURS[kind]
+            bar = pg.BarGraphItem(
+                x=[],
+                height=[],
+                width=BAR_GROUP_WIDTH / len(AMOUNT_ORDER),
+                brush=pg.mkBrush(colour),
+                pen=pg.mkPen(colour.darker(130), width=1),
+            )
+            self.aid_plot.addItem(bar)
+            self.bars[kind] = bar
+
+        self.placeholder = pg.TextItem(
+            "Select a partner to see it over time", color=theme.MUTED_INK, anchor=(0.5, 0.5)
+        )
+        self.strength_plot.addItem(self.placeholder, ignoreBounds=True)
+        self.aid_empty = pg.TextItem("no aid figures", color=theme.FAINT_INK, anchor=(0.5, 0.5))
+        self.aid_plot.addItem(self.aid_empty, ignoreBounds=True)
+
+        cursor_pen = pg.mkPen(theme.INK, width=2)
+        hover_pen = pg.mkPen(theme.ACCENT, width=3)
+        bounds = (state.first_year, state.last_year)
+        self.year_cursor = pg.InfiniteLine(
+            pos=state.year + 0.5,
+            movable=True,
+            pen=cursor_pen,
+            hoverPen=hover_pen,
+            bounds=(bounds[0] + 0.5, bounds[1] + 0.5),
+            label=str(state.year),
+            labelOpts={
+                "position": 0.93,
+                "color": theme.INK,
+                "fill": (255, 255, 255, 230),
+                "movable": False,
+            },
+        )
+        self.aid_cursor = pg.InfiniteLine(
+            pos=state.year + 0.5,
+            movable=True,
+            pen=cursor_pen,
+            hoverPen=hover_pen,
+            bounds=(bounds[0] + 0.5, bounds[1] + 0.5),
+        )
+        for cursor, plot in (
+            (self.year_cursor, self.strength_plot),
+            (self.aid_cursor, self.aid_plot),
+        ):
+            cursor.setZValue(20)
+            cursor.setToolTip("Drag to change the year")
+            plot.addItem(cursor, ignoreBounds=True)
+            cursor.sigPositionChanged.connect(self._on_cursor_moved)
+
+        self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        state.selection_changed.connect(self._on_selection)
+        state.side_changed.connect(self._on_side)
+        state.year_changed.connect(self._on_year)
+        self._on_selection(state.selection)
+
+    # Construction helpers ---------------------------------------------------------
+
+    def _make_plot(self, row: int, label: str) -> pg.PlotItem:
+        plot = self.graphics.addPlot(row=row, col=0)
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        plot.setMouseEnabled(x=False, y=False)
+        plot.showGrid(x=True, y=True, alpha=0.12)
+        font = QFont(self.font())
+        for name in ("left", "bottom"):
+            axis = plot.getAxis(name)
+            axis.setPen(pg.mkPen(theme.RULE))
+            axis.setTextPen(pg.mkPen(theme.MUTED_INK))
+            axis.setTickFont(font)
+        left = plot.getAxis("left")
+        left.setLabel(label, **{"color": theme.MUTED_INK.name()})
+        left.setWidth(
+            self.fontMetrics().horizontalAdvance("−0000") + self.fontMetrics().height() + 14
+        )
+        plot.getViewBox().setDefaultPadding(0.0)
+        return plot
+
+    def _shade_governments(self, governments: Sequence[Government]) -> None:
+        self._periods: list[tuple[float, float, Government]] = []
+        counts: Counter[str] = Counter()
+        for government in governments:
+            start = fractional_year(government.start)
+            end = (
+                fractional_year(government.end)
+                if government.end is not None
+                else self._state.last_year + 1.0
+            )
+            tints = theme.PERIOD_TINTS.get(government.side)
+            if tints is None:
+                continue
+            tint = _qcolor(tints[counts[government.side.value] % 2], 150)
+            counts[government.side.value] += 1
+            self._periods.append((start, end, government))
+            for plot in (self.strength_plot, self.aid_plot):
+                region = pg.LinearRegionItem(
+                    values=(start, end),
+                    movable=False,
+                    brush=pg.mkBrush(tint),
+                    pen=pg.mkPen(None),
+                )
+                region.setZValue(-20)
+                for line in region.lines:
+                    line.setPen(pg.mkPen(None))
+                plot.addItem(region, ignoreBounds=True)
+
+    # State changes ----------------------------------------------------------------
+
+    def _on_selection(self, code: str) -> None:
+        actor = self._catalog.actors_by_code.get(code) if code else None
+        if not code:
+            self._series = {}
+            self._aid = ()
+            for line in self.lines.values():
+                line.setData([], [])
+            self.title.setText("Over time")
+        else:
+            self._series = {}
+            for side in LINE_SIDES:
+                years, values = self._relations.series(code, side)
+                array = series_array(values)
+                self._series[side] = array
+                # A bar-like step per year: the value holds from the start to the end of it.
+                self.lines[side].setData(np.asarray(years, dtype=float) + 0.5, array)
+            self._aid = self._relations.aid(code)
+            self.title.setText(f"{actor.name if actor else code} over time")
+        self.placeholder.setVisible(not code)
+        self._update_aid()
+        self._update_range()
+        self._on_side(self._state.side.value)
+
+    def _on_side(self, side: str) -> None:
+        viewed = ViewSide(side)
+        for line_side, line in self.lines.items():
+            colour = theme.SIDE_COLOURS[line_side.value]
+            strong = line_side is viewed or (
+                viewed is ViewSide.BOTH and line_side is not ViewSide.BOTH
+            )
+            if line_side is ViewSide.BOTH:
+                pen = pg.mkPen(
+                    _qcolor(colour, 255 if viewed is ViewSide.BOTH else 120),
+                    width=2.6 if viewed is ViewSide.BOTH else 1.4,
+                    style=Qt.PenStyle.DashLine,
+                )
+            else:
+                pen = pg.mkPen(
+                    _qcolor(colour, 255 if strong else 110), width=2.6 if strong else 1.4
+                )
+            line.setPen(pen)
+            line.setZValue(10 if line_side is viewed else 5)
+        self.legend.setText(self._legend_html(viewed))
+
+    def _on_year(self, year: int) -> None:
+        self._syncing = True
+        try:
+            self.year_cursor.label.setFormat(str(year))
+            self.year_cursor.setValue(year + 0.5)
+            self.aid_cursor.setValue(year + 0.5)
+        finally:
+            self._syncing = False
+        low, high = self._x_range
+        if not low <= year <= high - 1:
+            self._update_range()
+
+    def _on_cursor_moved(self, line: pg.InfiniteLine) -> None:
+        if self._syncing:
+            return
+        year = math.floor(float(line.value()))
+        other = self.aid_cursor if line is self.year_cursor else self.year_cursor
+        self._syncing = True
+        try:
+            self.year_cursor.label.setFormat(str(year))
+            other.setValue(line.value())
+        finally:
+            self._syncing = False
+        self._state.set_year(year)
+
+    # Drawing ------------------------------------------------------------------------
+
+    def _update_aid(self) -> None:
+        currencies = Counter(point.currency for point in self._aid)
+        currency = currencies.most_common(1)[0][0] if currencies else "USD"
+        self._aid_currency = currency
+        shown = [p for p in self._aid if p.currency == currency]
+        # Bars of one year share its width, in the fixed order of the amount kinds.
+        kinds_in_year: dict[int, list[AmountKind]] = {}
+        for point in shown:
+            kinds = kinds_in_year.setdefault(point.year, [])
+            if point.amount_kind not in kinds:
+                kinds.append(point.amount_kind)
+        for kinds in kinds_in_year.values():
+            kinds.sort(key=AMOUNT_ORDER.index)
+        for kind in AMOUNT_ORDER:
+            xs: list[float] = []
+            widths: list[float] = []
+            heights: list[float] = []
+            for point in shown:
+                if point.amount_kind is not kind:
+                    continue
+                group = kinds_in_year[point.year]
+                width = BAR_GROUP_WIDTH / len(group)
+                xs.append(
+                    point.year + 0.5 - BAR_GROUP_WIDTH / 2 + width * (group.index(kind) + 0.5)
+                )
+                widths.append(width)
+                heights.append(point.amount / 1e6)
+            self.bars[kind].setOpts(
+                x=np.array(xs, dtype=float),
+                height=np.array(heights, dtype=float),
+                width=np.array(widths, dtype=float),
+            )
+        others = sum(count for other, count in currencies.items() if other != currency)
+        label = f"Aid, M {currency}"
+        if others:
+            label += f" (+{others} other)"
+        self.aid_plot.getAxis("left").setLabel(label, **{"color": theme.MUTED_INK.name()})
+        heights = [p.amount / 1e6 for p in self._aid if p.currency == currency]
+        top = max(heights) if heights else 1.0
+        self.aid_plot.setYRange(0, top * 1.12, padding=0)
+        self.aid_empty.setVisible(bool(self._state.selection) and not heights)
+
+    def _update_range(self) -> None:
+        first = float(self._state.first_year)
+        last = float(self._state.last_year + 1)
+        low = first
+        defined = [
+            self._years[np.isfinite(values)] for values in self._series.values() if len(values)
+        ]
+        starts = [float(years[0]) for years in defined if len(years)]
+        starts += [float(point.year) for point in self._aid]
+        if starts:
+            low = max(first, math.floor((min(starts) - LEAD_YEARS) / 5) * 5)
+        low = min(low, float(self._state.year))
+        self._x_range = (low, last)
+        self.strength_plot.setXRange(low, last, padding=0)
+        middle = (low + last) / 2
+        self.placeholder.setPos(middle, 0)
+        top = self.aid_plot.getViewBox().viewRange()[1][1]
+        self.aid_empty.setPos(middle, top / 2)
+
+    def _legend_html(self, viewed: ViewSide) -> str:
+        parts = []
+        for side in (ViewSide.GOVERNMENT, ViewSide.TALIBAN, ViewSide.BOTH):
+            colour = theme.SIDE_COLOURS[side.value].name()
+            dash = "┄┄" if side is ViewSide.BOTH else "━━"
+            label = "both pooled" if side is ViewSide.BOTH else theme.SIDE_LABELS[side.value]
+            weight = "font-weight:600;" if side is viewed else ""
+            parts.append(
+                f"<span style='color:{colour}'>{dash}</span>&nbsp;"
+                f"<span style='{weight}'>{label}</span>"
+            )
+        for kind in AMOUNT_ORDER:
+            colour = theme.AMOUNT_COLOURS[kind].name()
+            parts.append(f"<span style='color:{colour}'>■</span>&nbsp;{theme.AMOUNT_LABELS[kind]}")
+        return "&nbsp;&nbsp; ".join(parts)
+
+    # Hover ---------------------------------------------------------------------------
+
+    def _on_mouse_moved(self, position: QPointF) -> None:
+        for plot in (self.strength_plot, self.aid_plot):
+            box = plot.getViewBox()
+            if box.sceneBoundingRect().contains(position):
+                year = math.floor(box.mapSceneToView(position).x())
+                text = self.tooltip_text(year, aid=plot is self.aid_plot)
+                if text:
+                    QToolTip.showText(QCursor.pos(), text, self.graphics)
+                return
+        QToolTip.hideText()
+
+    def tooltip_text(self, year: int, *, aid: bool) -> str:
+        if not self._state.first_year <= year <= self._state.last_year:
+            return ""
+        lines = [str(year)]
+        governments = [g for start, end, g in self._periods if start < year + 1 and end > year]
+        if governments:
+            lines.append(" / ".join(g.name for g in governments))
+        if aid:
+            points = [p for p in self._aid if p.year == year]
+            for point in points:
+                amount = f"{point.amount / 1e6:,.0f} million {point.currency}"
+                approx = "≈ " if point.approximate else ""
+                lines.append(f"{theme.AMOUNT_LABELS[point.amount_kind]}: {approx}{amount}")
+            if self._state.selection and not points:
+                lines.append("no aid figure")
+        elif self._series:
+            index = year - self._state.first_year
+            for side in (ViewSide.GOVERNMENT, ViewSide.TALIBAN, ViewSide.BOTH):
+                value = float(self._series[side][index])
+                shown = None if math.isnan(value) else value
+                label = "both pooled" if side is ViewSide.BOTH else theme.SIDE_LABELS[side.value]
+                lines.append(f"{label}: {strength_text(shown)}")
+        return "\n".join(lines)
+
+    # Introspection for reports and tests ----------------------------------------------
+
+    def cursor_year(self) -> int:
+        return math.floor(float(self.year_cursor.value()))
+
+    def pen_of(self, side: ViewSide) -> QPen:
+        return QPen(self.lines[side].opts["pen"])

@@ -1,0 +1,140 @@
+"""The main window: lays out the map, partner list, detail pane, charts and year controls.
+
+It only places the views; each view gets the shared state and the services in its
+constructor and keeps itself in step through the state's signals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from afgui.services.catalog import Catalog
+from afgui.services.measures import RelationsService
+from afgui.ui import theme
+from afgui.ui.about import show_about
+from afgui.ui.charts import ChartsView
+from afgui.ui.detail_pane import DetailPane
+from afgui.ui.map_panel import MapPanel
+from afgui.ui.partner_list import PartnerList
+from afgui.ui.side_switch import SideSwitch
+from afgui.ui.state import AppState
+from afgui.ui.year_slider import TimeControls
+
+TITLE = "afgui — Afghanistan's foreign relations"
+
+
+def _card(widget: QWidget, parent: QWidget, margins: int = 10) -> QFrame:
+    """A white panel with a hairline border around ``widget``."""
+    frame = QFrame(parent)
+    frame.setObjectName("card")
+    frame.setStyleSheet(
+        f"QFrame#card {{ background: {theme.SURFACE.name()}; border: 1px solid "
+        f"{theme.RULE.name()}; border-radius: 6px; }}"
+    )
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(margins, margins, margins, margins)
+    layout.addWidget(widget)
+    return frame
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        state: AppState,
+        catalog: Catalog,
+        relations: RelationsService,
+        country_names: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle(TITLE)
+        self.state = state
+
+        root = QWidget(self)
+        self.setCentralWidget(root)
+
+        self.side_switch = SideSwitch(state, root)
+        self.map_panel = MapPanel(state, catalog, relations, country_names, root)
+        self.partner_list = PartnerList(state, catalog, relations, root)
+        self.detail = DetailPane(state, catalog, relations, root)
+        self.charts = ChartsView(state, catalog, relations, root)
+        self.time_controls = TimeControls(state, catalog.governments, root)
+
+        title = QLabel("afgui", root)
+        title.setFont(theme.heading_font(self.font(), 1.45))
+        subtitle = QLabel("Afghanistan's foreign relations through time", root)
+        subtitle.setStyleSheet(f"color: {theme.MUTED_INK.name()};")
+        about = QPushButton("About", root)
+        about.clicked.connect(lambda: show_about(self))
+        top = QHBoxLayout()
+        top.setContentsMargins(12, 8, 12, 0)
+        top.setSpacing(12)
+        top.addWidget(title)
+        top.addWidget(subtitle)
+        top.addStretch(1)
+        top.addWidget(self.side_switch)
+        top.addSpacing(8)
+        top.addWidget(about)
+
+        # Map and charts share the wide centre; the partner list and the detail pane
+        # share the right-hand column, so each gets the width its text needs.
+        centre = QSplitter(Qt.Orientation.Vertical, root)
+        centre.setChildrenCollapsible(False)
+        centre.addWidget(_card(self.map_panel, centre))
+        centre.addWidget(_card(self.charts, centre))
+        side = QSplitter(Qt.Orientation.Vertical, root)
+        side.setChildrenCollapsible(False)
+        side.addWidget(_card(self.partner_list, side))
+        side.addWidget(_card(self.detail, side, margins=1))
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, root)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(side)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
+        self.centre_splitter = centre
+        self.side_splitter = side
+
+        layout = QVBoxLayout(root)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        layout.addLayout(top)
+        body = QHBoxLayout()
+        body.setContentsMargins(10, 0, 10, 0)
+        body.addWidget(self.splitter)
+        layout.addLayout(body, 1)
+        bottom = QHBoxLayout()
+        bottom.setContentsMargins(10, 0, 10, 8)
+        bottom.addWidget(_card(self.time_controls, root, margins=2))
+        layout.addLayout(bottom)
+
+        QShortcut(QKeySequence.StandardKey.Find, self, self.partner_list.search.setFocus)
+        QShortcut(QKeySequence("Ctrl+Space"), self, self.time_controls.toggle_play)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._balance()
+
+    def _balance(self) -> None:
+        """The right column scales with the window but leaves the map most of the width."""
+        width = self.splitter.width()
+        if width <= 0:
+            return
+        column = max(440, min(int(width * 0.35), 640))
+        self.splitter.setSizes([width - column, column])
+        height = self.centre_splitter.height()
+        self.centre_splitter.setSizes([round(height * 0.58), height - round(height * 0.58)])
+        height = self.side_splitter.height()
+        self.side_splitter.setSizes([round(height * 0.38), height - round(height * 0.38)])

@@ -1,0 +1,231 @@
+"""The map panel: which actor each country shape draws in a year, and its colour there.
+
+Actors are drawn by the ISO alpha-2 shapes of today's countries (``Actor.map_shapes``),
+and only in the years they exist: the Soviet Union by fifteen shapes until 1991, Russia,
+Uzbekistan and the others from 1992. Where two existing actors claim a shape (the union
+and a successor in the year of dissolution), the larger union wins, so a historic state
+is drawn whole through its last year. The assignment changes only in the few years some
+actor begins or ends, so it is cached per set of existing actors and a year change costs
+one dictionary lookup plus a recolouring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from afgui.domain.model import Actor
+from afgui.services.catalog import Catalog
+from afgui.services.measures import RelationsService, StrengthCell
+from afgui.ui import palette, theme
+from afgui.ui.partner_list import strength_text
+from afgui.ui.state import AppState
+from afgui.ui.world_map import WorldMapView
+
+#: The subject of the whole app, marked on the map rather than coloured.
+SUBJECT = "AFG"
+
+
+def country_names() -> dict[str, str]:
+    """English names of the map's countries by upper-case alpha-2 code, for tooltips."""
+    from pygal_maps_world.i18n import COUNTRIES
+
+    return {str(code).upper(): str(name) for code, name in COUNTRIES.items()}
+
+
+class ShapeAssignment:
+    """For each year, which actor draws each country shape (alpha-2 code → actor code)."""
+
+    def __init__(self, actors: Sequence[Actor], drawable: Collection[str] | None = None) -> None:
+        allowed = None if drawable is None else frozenset(drawable)
+        self._actors = tuple(
+            sorted(
+                (actor for actor in actors if actor.map_shapes),
+                key=lambda actor: (-len(actor.map_shapes), actor.code),
+            )
+        )
+        self._allowed = allowed
+        self._by_existing: dict[tuple[str, ...], dict[str, str]] = {}
+        self._by_year: dict[int, dict[str, str]] = {}
+
+    def at(self, year: int) -> Mapping[str, str]:
+        mapping = self._by_year.get(year)
+        if mapping is None:
+            existing = tuple(actor.code for actor in self._actors if actor.exists_in(year))
+            mapping = self._by_existing.get(existing)
+            if mapping is None:
+                mapping = self._assign(year)
+                self._by_existing[existing] = mapping
+            self._by_year[year] = mapping
+        return mapping
+
+    def _assign(self, year: int) -> dict[str, str]:
+        mapping: dict[str, str] = {}
+        for actor in self._actors:
+            if not actor.exists_in(year):
+                continue
+            for shape in actor.map_shapes:
+                if self._allowed is not None and shape not in self._allowed:
+                    continue
+                mapping.setdefault(shape, actor.code)
+        return mapping
+
+    def shapes_of(self, code: str, year: int) -> list[str]:
+        return [shape for shape, actor in self.at(year).items() if actor == code]
+
+
+@dataclass(frozen=True, slots=True)
+class DrawnActor:
+    """One actor as the map draws it at a year (for reports and tests)."""
+
+    actor: str
+    value: float | None
+    status: str | None
+    colour: str
+
+
+class MapPanel(QWidget):
+    """The world map coloured at the state's year and side, with a title and a reset."""
+
+    def __init__(
+        self,
+        state: AppState,
+        catalog: Catalog,
+        relations: RelationsService,
+        country_names: Mapping[str, str] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._state = state
+        self._catalog = catalog
+        self._relations = relations
+        self._country_names = dict(country_names or {})
+        self.map = WorldMapView(self)
+        self._assignment = ShapeAssignment(catalog.actors, self.map.codes)
+        self._cells: Mapping[str, StrengthCell] = {}
+        self._mapping: Mapping[str, str] = {}
+        subject = catalog.actors_by_code.get(SUBJECT)
+        self._subject_shapes = tuple(
+            shape for shape in (subject.map_shapes if subject else ()) if shape in self.map.codes
+        )
+
+        self.title = QLabel(self)
+        self.title.setFont(theme.heading_font(self.font(), 1.1))
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.reset_button = QPushButton("Reset view", self)
+        self.reset_button.setToolTip("Show the whole world again (double-click the map, or 0)")
+        self.reset_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        hint = QLabel("Scroll to zoom · drag to pan · click a country", self)
+        hint.setStyleSheet(f"color: {theme.MUTED_INK.name()};")
+
+        header = QHBoxLayout()
+        header.setContentsMargins(0, 0, 0, 0)
+        header.addWidget(self.title)
+        header.addStretch(1)
+        header.addWidget(hint)
+        header.addWidget(self.reset_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addLayout(header)
+        layout.addWidget(self.map, 1)
+
+        self.map.set_legend(
+            palette.legend_stops(),
+            palette.NO_DATA,
+            title="Relation strength",
+            low_caption="hostile",
+            high_caption="close",
+            no_data_label="No data",
+        )
+        self.map.set_marked(
+            self._subject_shapes, {shape: "Afghanistan" for shape in self._subject_shapes[:1]}
+        )
+        self.map.tooltip_provider = self.tooltip_for
+        self.map.country_clicked.connect(self._on_clicked)
+        self.reset_button.clicked.connect(self.map.reset_view)
+        state.year_changed.connect(self._refresh)
+        state.side_changed.connect(self._refresh)
+        state.selection_changed.connect(self._update_selection)
+        self._refresh()
+
+    # What the map shows -----------------------------------------------------------
+
+    def actor_at_shape(self, shape: str) -> str:
+        """The actor drawn by ``shape`` in the shown year ("" for none)."""
+        return self._mapping.get(shape.upper(), "")
+
+    def shapes_of(self, code: str) -> list[str]:
+        return self._assignment.shapes_of(code, self._state.year)
+
+    def drawn(self) -> list[DrawnActor]:
+        """Every actor drawn at the shown year, with its value, status and colour."""
+        seen: dict[str, None] = {}
+        for actor in self._mapping.values():
+            seen.setdefault(actor, None)
+        drawn: list[DrawnActor] = []
+        for code in sorted(seen):
+            cell = self._cells.get(code)
+            value = None if cell is None else cell.value
+            status = None if cell is None or cell.status is None else str(cell.status.value)
+            if code == SUBJECT:
+                colour = self.map.map_style.marked_fill
+            else:
+                colour = palette.strength_colour(value)
+            drawn.append(DrawnActor(code, value, status, colour.name()))
+        return drawn
+
+    def tooltip_for(self, shape: str) -> str | None:
+        country = self._country_names.get(shape, shape)
+        code = self._mapping.get(shape)
+        year = self._state.year
+        if code is None:
+            return f"{country}\nno data in {year}"
+        actor = self._catalog.actors_by_code.get(code)
+        name = actor.name_in(year) if actor else code
+        lines = [name if name == country else f"{name}\n(drawn here: {country})"]
+        if code == SUBJECT:
+            lines.append("Afghanistan, the subject of this map")
+            return "\n".join(lines)
+        cell = self._cells.get(code)
+        if cell is None or cell.value is None:
+            lines.append(f"no data in {year}")
+        else:
+            lines.append(f"strength {strength_text(cell.value)} in {year}")
+        if cell is not None and cell.status is not None:
+            lines.append(f"status: {cell.status.value}")
+        return "\n".join(lines)
+
+    # Updates ----------------------------------------------------------------------
+
+    def _refresh(self, *_: object) -> None:
+        year = self._state.year
+        side = self._state.side
+        self._cells = self._relations.values_at(year, side)
+        self._mapping = self._assignment.at(year)
+        fills: dict[str, QColor] = {}
+        colours: dict[float, QColor] = {}
+        for shape, code in self._mapping.items():
+            cell = self._cells.get(code)
+            if cell is None or cell.value is None:
+                continue  # left out: the map hatches it as "no data"
+            colour = colours.get(cell.value)
+            if colour is None:
+                colour = palette.strength_colour(cell.value)
+                colours[cell.value] = colour
+            fills[shape] = colour
+        self.map.set_fills(fills, palette.NO_DATA)
+        self.title.setText(f"Relations in {year} · {theme.SIDE_LABELS[side.value]}")
+        self._update_selection(self._state.selection)
+
+    def _update_selection(self, code: str) -> None:
+        self.map.set_selected(self.shapes_of(code) if code else ())
+
+    def _on_clicked(self, shape: str) -> None:
+        code = self._mapping.get(shape.upper())
+        if code and code != SUBJECT:
+            self._state.select(code)
