@@ -307,6 +307,18 @@ def test_zoomed_view_renders_sharp_after_settling(plain_view: WorldMapView) -> N
     assert plain_view.country_at(plain_view.country_point("FR")) == "FR"
 
 
+def test_resize_keeps_hit_testing_right_before_and_after_settling(
+    plain_view: WorldMapView,
+) -> None:
+    plain_view.set_fills({"CA": RED}, palette.NO_DATA)
+    plain_view.resize(700, 700)
+    assert plain_view.country_at(plain_view.country_point("CA")) == "CA"  # interim
+    image = _image(plain_view)  # settled
+    assert image.width() == round(700 * image.devicePixelRatio())
+    assert _pixel(image, plain_view.country_point("CA")) == RED
+    assert plain_view.country_at(plain_view.country_point("CA")) == "CA"
+
+
 def test_tiny_and_hidden_widgets_do_not_fail(qtbot: QtBot) -> None:
     widget = WorldMapView()
     qtbot.addWidget(widget)

@@ -19,9 +19,10 @@ year, which only recolours countries, costs about a millisecond:
   the **legend**; each is redrawn only when its own inputs change.
 
 Rendering the first two layers takes tens of milliseconds (mostly Qt's antialiased
-coverage of the land), too slow for every mouse move of a drag. So while the user zooms
-or pans, the last layers are drawn transformed (scaled/shifted) and re-rendered once the
-view has been still for :data:`SETTLE_MS`; hit-testing maps through the same transform.
+coverage of the land), too slow for every mouse move of a drag. So while the user zooms,
+pans or resizes, the last layers are drawn transformed (scaled/shifted) and re-rendered
+once the view has been still for :data:`SETTLE_MS`; hit-testing maps through the same
+transform.
 
 Codes are ISO 3166-1 alpha-2, upper-case.
 """
@@ -337,8 +338,7 @@ class WorldMapView(QWidget):
         sharp picture at once (before grabbing the widget, say).
         """
         self._settle_timer.stop()
-        layers = self._layers
-        if layers is not None and layers.transform != self._transform():
+        if not self._layers_current():
             self._invalidate_view()
             self.update()
 
@@ -366,7 +366,7 @@ class WorldMapView(QWidget):
             return ""
         point = QPointF(position)
         if layers.transform != self._transform():
-            # The layers lag behind a zoom or pan; look up where they show this point.
+            # The layers lag behind a zoom, pan or resize; look where they show this point.
             point = _between(self._transform(), layers.transform).map(point)
         x = math.floor(point.x() * layers.ratio)
         y = math.floor(point.y() * layers.ratio)
@@ -392,14 +392,18 @@ class WorldMapView(QWidget):
             painter.end()
             return
         current = self._transform()
-        if layers.transform == current:
+        if self._layers_current():
             painter.drawImage(QPointF(0, 0), composite)
         else:
-            # Interim frame during a zoom or pan: the last sharp render, moved into place.
+            # Interim frame during a zoom, pan or resize: the last sharp render, moved into place
+            # (smoothly scaled when zooming; a plain shift needs no filtering).
+            interim = _between(layers.transform, current)
             painter.fillRect(self.rect(), self._style.ocean)
-            painter.setTransform(_between(layers.transform, current))
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, interim.m11() != 1.0)
+            painter.setTransform(interim)
             painter.drawImage(QPointF(0, 0), composite)
             painter.resetTransform()
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
         for sprite in (self._ensure_decoration(), self._hover_sprite):
             if sprite is None:
                 continue
@@ -414,10 +418,10 @@ class WorldMapView(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
-        self._centre = self._clamped_centre(self._centre)
-        self._settle_timer.stop()
-        self._invalidate_view()
+        # Like a zoom: while the user drags the window edge, show the last render moved
+        # into place and re-render once the size has settled.
         self._legend_sprite = None
+        self._view_moved()
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
@@ -575,14 +579,22 @@ class WorldMapView(QWidget):
 
     # ----------------------------------------------------------------- layers
 
-    def _ensure_layers(self) -> _ViewLayers | None:
-        """The current layers, rendered if missing or made for another size or ratio.
+    def _layers_current(self) -> bool:
+        layers = self._layers
+        return (
+            layers is not None
+            and layers.transform == self._transform()
+            and layers.size == self.size()
+        )
 
-        Layers that merely lag behind a zoom or pan are kept (see :meth:`settle`).
+    def _ensure_layers(self) -> _ViewLayers | None:
+        """The layers, rendered if missing or made for another device pixel ratio.
+
+        Layers that merely lag behind a zoom, pan or resize are kept (see :meth:`settle`).
         """
         ratio = self.devicePixelRatioF()
         layers = self._layers
-        if layers is not None and layers.ratio == ratio and layers.size == self.size():
+        if layers is not None and layers.ratio == ratio:
             return layers
         if self.width() <= 0 or self.height() <= 0:
             return None
