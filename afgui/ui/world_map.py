@@ -777,8 +777,10 @@ class WorldMapView(QWidget):
         return self._legend_sprite
 
     def _render_legend(self, legend: _Legend) -> _Sprite | None:
+        """A compact vertical legend in the bottom-left corner, which is open ocean (the
+        South Pacific) on this projection; its width follows the widget's so that it
+        stays clear of South America when the map is small."""
         style = self._style
-        ratio = self.devicePixelRatioF()
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF() * 0.85, 6.5))
         bold = QFont(font)
@@ -786,19 +788,23 @@ class WorldMapView(QWidget):
         metrics = QFontMetricsF(font)
         line = metrics.height()
         pad = 8.0
-        bar_width = 180.0
+        bar_width = min(max(self.width() * 0.16, 110.0), 170.0)
         bar_height = 10.0
-        swatch = 14.0
+        swatch = 12.0
         captions = bool(legend.low_caption or legend.high_caption)
-        height = pad * 2 + bar_height + 4 + line  # the bar and its tick labels
-        height += line + 2 if legend.title else 0
-        height += line if captions else 0
+        title_width = QFontMetricsF(bold).horizontalAdvance(legend.title)
         no_data_width = swatch + 6 + metrics.horizontalAdvance(legend.no_data_label)
-        width = pad * 3 + bar_width + no_data_width
+        # Room for the end labels to sit centred under the ends of the bar.
+        labels = [label for label, _ in legend.stops]
+        ends = [metrics.horizontalAdvance(text) / 2 + 2 for text in labels[:1] + labels[-1:]]
+        left = max([pad, *ends])
+        width = left * 2 + max(bar_width, title_width, no_data_width)
+        height = pad * 2 + (line + 2 if legend.title else 0) + (line if captions else 0)
+        height += bar_height + 4 + line + 6 + max(swatch, line)
         margin = 10.0
         origin = QPointF(margin, self.height() - margin - height)
         frame = QRectF(origin, QSize(math.ceil(width), math.ceil(height)).toSizeF())
-        sprite = _new_sprite(frame, ratio, self._transform())
+        sprite = _new_sprite(frame, self.devicePixelRatioF(), self._transform())
         if sprite is None:
             return None
         painter = _sprite_painter(sprite)
@@ -812,16 +818,16 @@ class WorldMapView(QWidget):
         painter.setPen(style.legend_text)
         if legend.title:
             painter.setFont(bold)
-            painter.drawText(QPointF(pad, y + metrics.ascent()), legend.title)
+            painter.drawText(QPointF(left, y + metrics.ascent()), legend.title)
             y += line + 2
         painter.setFont(font)
         if captions:
             baseline = y + metrics.ascent()
-            painter.drawText(QPointF(pad, baseline), legend.low_caption)
-            right = pad + bar_width - metrics.horizontalAdvance(legend.high_caption)
+            painter.drawText(QPointF(left, baseline), legend.low_caption)
+            right = left + bar_width - metrics.horizontalAdvance(legend.high_caption)
             painter.drawText(QPointF(right, baseline), legend.high_caption)
             y += line
-        bar = QRectF(pad, y, bar_width, bar_height)
+        bar = QRectF(left, y, bar_width, bar_height)
         gradient = QLinearGradient(bar.topLeft(), bar.topRight())
         count = max(len(legend.stops) - 1, 1)
         for number, (_, colour) in enumerate(legend.stops):
@@ -831,19 +837,25 @@ class WorldMapView(QWidget):
         painter.setPen(frame_pen)
         painter.drawRect(bar)
         painter.setPen(style.legend_text)
+        taken = -math.inf  # right end of the last tick label drawn
         for number, (label, _) in enumerate(legend.stops):
             if not label:
                 continue
             x = bar.left() + bar.width() * number / count
-            painter.drawLine(QPointF(x, bar.bottom()), QPointF(x, bar.bottom() + 3))
             advance = metrics.horizontalAdvance(label)
-            left = min(max(x - advance / 2, 0.0), width - advance)
-            painter.drawText(QPointF(left, bar.bottom() + 4 + metrics.ascent()), label)
+            start = min(max(x - advance / 2, 2.0), width - 2 - advance)
+            if start < taken + 4:
+                continue  # a narrow legend keeps only the labels that fit
+            painter.drawLine(QPointF(x, bar.bottom()), QPointF(x, bar.bottom() + 3))
+            painter.drawText(QPointF(start, bar.bottom() + 4 + metrics.ascent()), label)
+            taken = start + advance
+        y = bar.bottom() + 4 + line + 6
 
-        box = QRectF(pad * 2 + bar_width, bar.center().y() - swatch / 2, swatch, swatch)
+        row = max(swatch, line)
+        box = QRectF(left, y + (row - swatch) / 2, swatch, swatch)
         painter.fillRect(box, legend.no_data)
         painter.drawText(
-            QPointF(box.right() + 6, box.center().y() + metrics.ascent() / 2 - 1),
+            QPointF(box.right() + 6, y + (row - line) / 2 + metrics.ascent()),
             legend.no_data_label,
         )
         painter.end()
