@@ -285,6 +285,18 @@ def test_keyboard_zoom_and_reset(view: WorldMapView, qtbot: QtBot) -> None:
     assert view.zoom == 1.0
 
 
+def test_focus_ring_only_for_keyboard_focus(view: WorldMapView, qtbot: QtBot) -> None:
+    corner = QPointF(1.5, HEIGHT / 2)
+    ocean = _pixel(_image(view), corner)
+    view.setFocus(Qt.FocusReason.MouseFocusReason)
+    qtbot.waitUntil(view.hasFocus, timeout=1000)
+    assert _pixel(_image(view), corner) == ocean
+    view.clearFocus()
+    view.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(view.hasFocus, timeout=1000)
+    assert _pixel(_image(view), corner) != ocean
+
+
 def test_double_click_resets(view: WorldMapView, qtbot: QtBot) -> None:
     home = view.map_to_widget(_centroid("BR"))
     view.zoom_by(4, view.country_point("JP"))

@@ -40,6 +40,7 @@ from PySide6 import QtGui
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
+    QFocusEvent,
     QFont,
     QFontMetricsF,
     QHelpEvent,
@@ -50,6 +51,7 @@ from PySide6.QtGui import (
     QPainter,
     QPainterPath,
     QPaintEvent,
+    QPalette,
     QPen,
     QResizeEvent,
     QTransform,
@@ -75,6 +77,11 @@ _TABLE_SIZE = 256
 _WHEEL_STEP = 120  # angleDelta units of one notch of a common mouse wheel
 _WHEEL_FACTOR = 1.2  # zoom per notch
 _KEY_FACTOR = 1.25
+_KEYBOARD_FOCUS = (
+    Qt.FocusReason.TabFocusReason,
+    Qt.FocusReason.BacktabFocusReason,
+    Qt.FocusReason.ShortcutFocusReason,
+)
 
 
 def _colour(name: str, alpha: int = 255) -> Callable[[], QColor]:
@@ -196,6 +203,7 @@ class WorldMapView(QWidget):
         self._legend_sprite: _Sprite | None = None
         self._hatch_cache: tuple[int, int, int, int, npt.NDArray[np.intp]] | None = None
 
+        self._keyboard_focus = False
         self._press: QPointF | None = None
         self._press_centre = QPointF()
         self._dragging = False
@@ -414,6 +422,10 @@ class WorldMapView(QWidget):
         legend = self._ensure_legend()
         if legend is not None:
             painter.drawImage(legend.origin, legend.image)
+        if self._keyboard_focus and self.hasFocus():
+            painter.setPen(_pen(self.palette().color(QPalette.ColorRole.Highlight), 2.0))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(QRectF(self.rect()).adjusted(1, 1, -1, -1))
         painter.end()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
@@ -430,7 +442,21 @@ class WorldMapView(QWidget):
         if event.type() == QEvent.Type.DevicePixelRatioChange:
             self._invalidate_view()
             self._legend_sprite = None
+        elif event.type() == QEvent.Type.FontChange:
+            self._legend_sprite = None
+            self._decoration_stale = True
         return super().event(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
+        # A focus ring only when focus came from the keyboard; a click needs no ring.
+        self._keyboard_focus = event.reason() in _KEYBOARD_FOCUS
+        self.update()
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
+        self._keyboard_focus = False
+        self.update()
+        super().focusOutEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         if event.button() == Qt.MouseButton.LeftButton:
