@@ -188,6 +188,11 @@ def test_set_fills_changes_the_interior_colour(plain_view: WorldMapView) -> None
     assert _pixel(_image(plain_view), inside) == BLUE
 
 
+def test_translucent_fills_are_drawn_opaque(plain_view: WorldMapView) -> None:
+    plain_view.set_fills({"BR": QColor(215, 48, 31, 40)}, palette.NO_DATA)
+    assert _pixel(_image(plain_view), plain_view.country_point("BR")) == RED
+
+
 def test_countries_without_a_fill_get_the_default(plain_view: WorldMapView) -> None:
     plain_view.set_fills({"BR": RED, "XX": BLUE}, palette.NEUTRAL)  # XX: not on the map
     image = _image(plain_view)

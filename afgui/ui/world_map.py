@@ -185,7 +185,7 @@ class WorldMapView(QWidget):
         self._centre = self._fit_rect.center()
 
         self._default = QColor(self._style.ocean)
-        self._table = [self._style.ocean.rgba()] * _TABLE_SIZE
+        self._table = [self._style.ocean.rgb()] * _TABLE_SIZE
         self._fills: dict[str, QColor] = {}
         self._hatched = np.zeros(_TABLE_SIZE, dtype=bool)
         self._selected: frozenset[str] = frozenset()
@@ -248,7 +248,8 @@ class WorldMapView(QWidget):
         """Fill each country; those absent from ``fills`` get ``default``, hatched.
 
         Cheap by design (called on every change of year): it rewrites a 256-entry colour
-        table and schedules one repaint. Codes not on the map are ignored.
+        table and schedules one repaint. Codes not on the map are ignored; colours are
+        drawn opaque.
         """
         self._fills = {code.upper(): QColor(colour) for code, colour in fills.items()}
         self._default = QColor(default)
@@ -589,16 +590,17 @@ class WorldMapView(QWidget):
     # ----------------------------------------------------------------- colours
 
     def _rebuild_table(self) -> None:
-        default = self._default.rgba()
+        # rgb() drops alpha: the composite is painted as opaque (WA_OpaquePaintEvent).
+        default = self._default.rgb()
         table = self._table
         hatched = self._hatched
         hatched[:] = False
-        marked_fill = self._style.marked_fill.rgba()
+        marked_fill = self._style.marked_fill.rgb()
         for code, index in self._index.items():
             if code in self._marked:
                 table[index] = marked_fill
             elif (colour := self._fills.get(code)) is not None:
-                table[index] = colour.rgba()
+                table[index] = colour.rgb()
             else:
                 table[index] = default
                 hatched[index] = True
