@@ -167,31 +167,34 @@ def count_facts_per_partner(session: Session) -> dict[str, int]:
 
 
 @dataclass(frozen=True, slots=True)
-class FactTally:
-    """Identical direct facts of one partner counted together, for the measures cube.
+class DirectFactBatch:
+    """A batch of direct facts as columns, one row per fact and partner, for the cube.
 
     Direct: dated, not third-party, with an Afghan side, and not a second report of an
-    event (``same_event_as``). ``end_year`` is None for an open span; ``last_in_year`` is
-    the latest ``month * 100 + day`` among the group (0 when only the year is known).
+    event (``same_event_as``). ``end_years`` holds None for an open span; ``orders`` is
+    ``month * 100 + day`` (0 where unknown), to order facts within their first year.
     """
 
-    partner: str
-    afghan_side: AfghanSide
-    kind: FactKind
-    tone: int
-    year: int
-    end_year: int | None
-    count: int
-    last_in_year: int
+    partners: tuple[str, ...]
+    sides: tuple[str, ...]
+    kinds: tuple[str, ...]
+    tones: tuple[int, ...]
+    years: tuple[int, ...]
+    end_years: tuple[int | None, ...]
+    orders: tuple[int, ...]
+
+    def __len__(self) -> int:
+        return len(self.partners)
 
 
-def iter_direct_fact_tallies(session: Session, batch_size: int = 20_000) -> Iterator[FactTally]:
-    """Direct facts grouped by partner, side, kind, tone and years, streamed in batches.
+def iter_direct_fact_batches(
+    session: Session, batch_size: int = 100_000
+) -> Iterator[DirectFactBatch]:
+    """Every direct fact with each of its partners, streamed in column batches.
 
-    The database does the counting, so a million facts arrive as a few hundred thousand
-    small rows at most, never as Fact objects.
+    Plain columns, no GROUP BY: SQLite sorts to group, which costs more on a million facts
+    than counting in numpy afterwards; and no Fact objects are made.
     """
-    order_in_year = func.max(func.coalesce(FactRow.month, 0) * 100 + func.coalesce(FactRow.day, 0))
     query = (
         select(
             FactPartnerRow.actor_code,
@@ -200,32 +203,23 @@ def iter_direct_fact_tallies(session: Session, batch_size: int = 20_000) -> Iter
             FactRow.tone,
             FactRow.year,
             FactRow.end_year,
-            func.count(),
-            order_in_year,
+            func.coalesce(FactRow.month, 0) * 100 + func.coalesce(FactRow.day, 0),
         )
-        .join(FactRow, FactRow.id == FactPartnerRow.fact_id)
+        .select_from(FactRow)
+        .join(FactPartnerRow, FactPartnerRow.fact_id == FactRow.id)
         .where(
             FactRow.year.is_not(None),
             FactRow.third_party.is_(False),
             FactRow.afghan_side != AfghanSide.NONE.value,
             FactRow.same_event_as.is_(None),
         )
-        .group_by(
-            FactPartnerRow.actor_code,
-            FactRow.afghan_side,
-            FactRow.kind,
-            FactRow.tone,
-            FactRow.year,
-            FactRow.end_year,
-        )
-        .execution_options(yield_per=batch_size)
     )
-    sides = {side.value: side for side in AfghanSide}
-    kinds = {kind.value: kind for kind in FactKind}
-    for partner, side, kind, tone, year, end_year, count, last in session.execute(query):
-        if year is None:  # excluded by the query; narrows the type
-            continue
-        yield FactTally(partner, sides[side], kinds[kind], tone, year, end_year, count, last)
+    # The session's connection runs the Core statement without the ORM's per-row work,
+    # which halves the time on a million rows.
+    result = session.connection().execute(query, execution_options={"yield_per": batch_size})
+    for rows in result.partitions():
+        partners, sides, kinds, tones, years, end_years, orders = zip(*rows, strict=True)
+        yield DirectFactBatch(partners, sides, kinds, tones, years, end_years, orders)
 
 
 def load_aid_facts(session: Session, actor_code: str | None = None) -> list[Fact]:

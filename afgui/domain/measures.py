@@ -336,8 +336,8 @@ FORMAL_STATUS: Mapping[FactKind, DiplomaticStatus] = MappingProxyType(
         FactKind.RELATIONS_BROKEN: DiplomaticStatus.RELATIONS_BROKEN,
     }
 )
-# Two formal events in the same year and month sort in this order, the last one winning.
-_FORMAL_RANK: Mapping[FactKind, int] = MappingProxyType(
+# Two formal events on the same date sort in this order, the last one winning.
+FORMAL_RANK: Mapping[FactKind, int] = MappingProxyType(
     {kind: rank for rank, kind in enumerate(FORMAL_STATUS)}
 )
 
@@ -418,7 +418,7 @@ def status_series(
             )
         if event.is_formal:
             status = FORMAL_STATUS[event.kind]
-            formal.append((event.start, event.order, _FORMAL_RANK[event.kind], status))
+            formal.append((event.start, event.order, FORMAL_RANK[event.kind], status))
         if event.is_hostile:
             for year in range(max(event.start, first_year), min(event.end, last_year) + 1):
                 hostile[year - first_year] = True

@@ -25,7 +25,10 @@ from sqlalchemy.orm import Session
 
 from afgui.data import repository
 from afgui.domain.measures import (
+    DEALING_KINDS,
     DECAY_PER_YEAR,
+    FORMAL_RANK,
+    FORMAL_STATUS,
     SCALE_MAX,
     SCALE_MIN,
     VIEW_SIDES,
@@ -33,17 +36,15 @@ from afgui.domain.measures import (
     Contribution,
     DiplomaticStatus,
     Explanation,
-    StatusEvent,
     StrengthCell,
     ViewSide,
     aid_points,
     event_weight,
     explain_strength,
-    status_series,
     tone_factor,
 )
 from afgui.domain.model import Fact
-from afgui.domain.vocab import AfghanSide
+from afgui.domain.vocab import TONE_MAX, TONE_MIN, AfghanSide, FactKind
 from afgui.services.catalog import Catalog
 
 __all__ = [
@@ -85,8 +86,8 @@ class RelationsService:
             first, last = _year_range(repository.fact_year_bounds(session), catalog)
             codes = tuple(sorted(set(counts) | set(actors)))
             builder = _CubeBuilder({code: i for i, code in enumerate(codes)}, first, last)
-            for tally in repository.iter_direct_fact_tallies(session):
-                builder.add(tally)
+            for batch in repository.iter_direct_fact_batches(session):
+                builder.add(batch)
         self._partners = tuple(sorted(code for code in counts if code in actors))
         self._first_year, self._last_year = first, last
         self._years = tuple(range(first, last + 1))
@@ -215,65 +216,73 @@ def _year_range(bounds: tuple[int | None, int | None], catalog: Catalog) -> tupl
 
 
 class _CubeBuilder:
-    """Accumulates tallies, one at a time, into the strength and status cubes.
+    """Accumulates batches of direct facts into the strength and status cubes with numpy.
 
-    Strength: each tally adds ``weight × tone factor × count / n`` to every year of its span
-    (a difference array makes that O(1) per tally); a cumulative sum turns the differences
+    Strength: each fact adds ``weight × tone factor / n`` to every year of its span (a
+    difference array makes that O(1) per fact); a cumulative sum turns the differences
     into yearly impulses, and ``raw[y] = raw[y-1] × decay(1) + impulse[y]`` carries them
     forward with the half-life.
 
-    Status: only formal and hostile facts can change it; of the others, only the earliest
-    (where knowledge starts) and the earliest dealing (where relations start) matter, so
-    those are all that is kept per partner and side.
+    Status: the rules of ``afgui.domain.measures.status_series``, per partner and side at
+    once: where knowledge starts, where dealings start, which years a hostile conflict
+    covers, and the latest formal event of each year (by date, then ``FORMAL_RANK``),
+    carried forward. The tests check both against each other.
     """
 
     def __init__(self, index: Mapping[str, int], first: int, last: int) -> None:
         self.index = index
         self.first, self.last = first, last
         self.years = last - first + 1
-        shape = (len(index), self.years + 1, len(_SIDES))
-        self._diff = np.zeros(shape, dtype=np.float64)
-        self._first_data = np.full((len(index), len(_SIDES)), self.years, dtype=np.int64)
-        self._views = {
-            side: tuple(s for s, view in enumerate(_SIDES) if side in VIEW_SIDES[view])
-            for side in AfghanSide
-        }
-        self._changes: dict[tuple[int, int], list[StatusEvent]] = {}
-        self._earliest: dict[tuple[int, int], StatusEvent] = {}
-        self._earliest_dealing: dict[tuple[int, int], StatusEvent] = {}
+        partners, views = len(index), len(_SIDES)
+        self._diff = np.zeros((partners, self.years + 1, views), dtype=np.float64)
+        self._hostile = np.zeros((partners, self.years + 1, views), dtype=np.int64)
+        # Latest formal event of each year: month * 100 + day, times 8, plus its rank.
+        self._formal = np.full((partners, self.years, views), -1, dtype=np.int64)
+        self._first_data = np.full((partners, views), self.years, dtype=np.int64)
+        self._first_dealing = np.full((partners, views), self.years, dtype=np.int64)
+        kinds, sides = list(FactKind), list(AfghanSide)
+        self._kind_code = {kind.value: i for i, kind in enumerate(kinds)}
+        self._side_code = {side.value: i for i, side in enumerate(sides)}
+        tones = range(TONE_MIN, TONE_MAX + 1)
+        self._amount = np.array(
+            [
+                [event_weight(kind, tone).value * tone_factor(tone) for tone in tones]
+                for kind in kinds
+            ]
+        )
+        self._in_view = np.array([[side in VIEW_SIDES[view] for view in _SIDES] for side in sides])
+        self._is_dealing = np.array([kind in DEALING_KINDS for kind in kinds])
+        self._rank = np.array([FORMAL_RANK.get(kind, -1) for kind in kinds])
+        self._is_conflict = np.array([kind is FactKind.CONFLICT for kind in kinds])
 
-    def add(self, tally: repository.FactTally) -> None:
-        views = self._views[tally.afghan_side]
-        if not views or tally.year > self.last:
-            return
-        p = self.index[tally.partner]
-        end_year = tally.end_year if tally.end_year is not None else self.last
-        start = tally.year - self.first
-        end = max(start, min(end_year - self.first, self.years - 1))
-        amount = (
-            event_weight(tally.kind, tally.tone).value
-            * tone_factor(tally.tone)
-            * tally.count
-            / (end - start + 1)
-        )
-        event = StatusEvent(
-            tally.year, max(tally.year, end_year), tally.last_in_year, tally.kind, tally.tone
-        )
-        for s in views:
-            self._diff[p, start, s] += amount
-            self._diff[p, end + 1, s] -= amount
-            if start < self._first_data[p, s]:
-                self._first_data[p, s] = start
-            key = (p, s)
-            if event.is_formal or event.is_hostile:
-                self._changes.setdefault(key, []).append(event)
-            earliest = self._earliest.get(key)
-            if earliest is None or event.start < earliest.start:
-                self._earliest[key] = event
-            if event.is_dealing:
-                dealing = self._earliest_dealing.get(key)
-                if dealing is None or event.start < dealing.start:
-                    self._earliest_dealing[key] = event
+    def add(self, batch: repository.DirectFactBatch) -> None:
+        p = np.array([self.index[code] for code in batch.partners], dtype=np.int64)
+        side = np.array([self._side_code[value] for value in batch.sides], dtype=np.int64)
+        kind = np.array([self._kind_code[value] for value in batch.kinds], dtype=np.int64)
+        tone = np.clip(np.array(batch.tones, dtype=np.int64), TONE_MIN, TONE_MAX)
+        start = np.array(batch.years, dtype=np.int64) - self.first
+        end_years = [self.last if year is None else year for year in batch.end_years]
+        end = np.clip(np.array(end_years, dtype=np.int64) - self.first, start, self.years - 1)
+        order = np.array(batch.orders, dtype=np.int64)
+        amount = self._amount[kind, tone - TONE_MIN] / (end - start + 1)
+        hostile = self._is_conflict[kind] & (tone <= TONE_MIN)
+        dealing = self._is_dealing[kind] & (tone >= 0)
+        rank = self._rank[kind]
+        formal = rank >= 0
+        formal_key = order * 8 + rank
+        for v in range(len(_SIDES)):
+            rows = self._in_view[side, v]
+            pv, sv, ev = p[rows], start[rows], end[rows]
+            np.add.at(self._diff[:, :, v], (pv, sv), amount[rows])
+            np.add.at(self._diff[:, :, v], (pv, ev + 1), -amount[rows])
+            np.minimum.at(self._first_data[:, v], pv, sv)
+            m = rows & dealing
+            np.minimum.at(self._first_dealing[:, v], p[m], start[m])
+            m = rows & hostile
+            np.add.at(self._hostile[:, :, v], (p[m], start[m]), 1)
+            np.add.at(self._hostile[:, :, v], (p[m], end[m] + 1), -1)
+            m = rows & formal
+            np.maximum.at(self._formal[:, :, v], (p[m], start[m]), formal_key[m])
 
     def strength(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
         """Raw decayed sums (partners × years × sides) and where any fact is counted."""
@@ -283,18 +292,27 @@ class _CubeBuilder:
         for y in range(self.years):
             running = running * DECAY_PER_YEAR + impulse[:, y, :]
             raw[:, y, :] = running
-        has_data = np.arange(self.years)[None, :, None] >= self._first_data[:, None, :]
-        return raw, has_data
+        return raw, self._known()
 
     def statuses(self) -> npt.NDArray[np.int8]:
         """Status codes (index into DiplomaticStatus, -1 = none) per partner, year, side."""
-        cube = np.full((len(self.index), self.years, len(_SIDES)), _NO_STATUS, dtype=np.int8)
-        codes = {status: i for i, status in enumerate(_STATUSES)}
-        for key, earliest in self._earliest.items():
-            events = [earliest, *self._changes.get(key, ())]
-            if key in self._earliest_dealing:
-                events.append(self._earliest_dealing[key])
-            series = status_series(events, self.first, self.last)
-            p, s = key
-            cube[p, :, s] = [_NO_STATUS if st is None else codes[st] for st in series]
-        return cube
+        code = {status: i for i, status in enumerate(_STATUSES)}
+        year = np.arange(self.years)[None, :, None]
+        # Carry the latest formal event forward: the last year with one, at or before y.
+        has_formal = self._formal >= 0
+        last_formal = np.maximum.accumulate(np.where(has_formal, year, -1), axis=1)
+        latest = np.take_along_axis(self._formal, np.maximum(last_formal, 0), axis=1)
+        by_rank = np.array([code[status] for status in FORMAL_STATUS.values()], dtype=np.int8)
+        formal_status = by_rank[np.where(latest >= 0, latest % 8, 0)]
+        cube = np.where(
+            year >= self._first_dealing[:, None, :],
+            np.int8(code[DiplomaticStatus.RELATIONS]),
+            np.int8(code[DiplomaticStatus.NO_RELATIONS]),
+        )
+        cube = np.where(last_formal >= 0, formal_status, cube)
+        hostile = np.cumsum(self._hostile[:, : self.years, :], axis=1) > 0
+        cube = np.where(hostile, np.int8(code[DiplomaticStatus.HOSTILITIES]), cube)
+        return np.where(self._known(), cube, np.int8(_NO_STATUS)).astype(np.int8)
+
+    def _known(self) -> npt.NDArray[np.bool_]:
+        return np.arange(self.years)[None, :, None] >= self._first_data[:, None, :]
