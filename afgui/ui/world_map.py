@@ -184,7 +184,7 @@ class WorldMapView(QWidget):
         self._zoom = 1.0
         self._centre = self._fit_rect.center()
 
-        self._default = QColor(self._style.ocean)
+        self._default = QColor(palette.NO_DATA)  # until the first set_fills
         self._table = [self._style.ocean.rgb()] * _TABLE_SIZE
         self._fills: dict[str, QColor] = {}
         self._hatched = np.zeros(_TABLE_SIZE, dtype=bool)
@@ -903,8 +903,19 @@ class WorldMapView(QWidget):
         if code == self._hovered:
             return
         self._hovered = code
+        before = self._hover_sprite
         self._hover_sprite = self._outline_sprite(code) if code else None
-        self.update()
+        # Repaint only where the outline was and is (Qt clips the blit to that region).
+        current = self._transform()
+        dirty = QRectF()
+        for sprite in (before, self._hover_sprite):
+            if sprite is not None:
+                area = QRectF(sprite.origin, sprite.image.deviceIndependentSize())
+                if sprite.transform != current:
+                    area = _between(sprite.transform, current).mapRect(area)
+                dirty |= area
+        if not dirty.isEmpty():
+            self.update(dirty.toAlignedRect().adjusted(-1, -1, 1, 1))
         self.country_hovered.emit(code)
         if QToolTip.isVisible():
             if global_position is None:
