@@ -15,9 +15,18 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QCursor, QFont, QPen
-from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsRectItem,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
 from afgui.domain.model import Government
 from afgui.domain.vocab import AmountKind
@@ -37,6 +46,9 @@ AMOUNT_ORDER: tuple[AmountKind, ...] = (
     AmountKind.CUMULATIVE_TOTAL,
 )
 BAR_GROUP_WIDTH = 0.9
+#: How far up and down the government shading reaches, in data units, until the aid
+#: axis is known (large enough to cover any view, small enough for the rasteriser).
+SHADE_REACH = 100.0
 #: Years of context shown before a partner's first value.
 LEAD_YEARS = 5
 
@@ -79,16 +91,22 @@ class ChartsView(QWidget):
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.legend = QLabel(self)
         self.legend.setTextFormat(Qt.TextFormat.RichText)
+        # The legend may be cut rather than widen the window.
+        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.legend.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.graphics = pg.GraphicsLayoutWidget(self)
         self.graphics.setBackground(theme.SURFACE)
         self.graphics.ci.setContentsMargins(4, 4, 10, 4)
         self.graphics.ci.setSpacing(6)
 
+        header = QHBoxLayout()
+        header.setContentsMargins(0, 0, 0, 0)
+        header.addWidget(self.title)
+        header.addWidget(self.legend, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        layout.addWidget(self.title)
-        layout.addWidget(self.legend)
+        layout.addLayout(header)
         layout.addWidget(self.graphics, 1)
 
         self.strength_plot = self._make_plot(0, "Strength")
@@ -113,6 +131,8 @@ class ChartsView(QWidget):
         self.lines: dict[ViewSide, pg.PlotDataItem] = {}
         for side in LINE_SIDES:
             line = pg.PlotDataItem(connect="finite", name=theme.SIDE_LABELS[side.value])
+            # Cached as a picture: a cursor move then repaints the curve from the cache.
+            line.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.strength_plot.addItem(line)
             self.lines[side] = line
         self.bars: dict[AmountKind, pg.BarGraphItem] = {}
@@ -197,7 +217,10 @@ class ChartsView(QWidget):
         return plot
 
     def _shade_governments(self, governments: Sequence[Government]) -> None:
+        # Plain QGraphicsRectItems: drawn by Qt without calling back into Python, which
+        # matters because every cursor move repaints the strip they lie under.
         self._periods: list[tuple[float, float, Government]] = []
+        self._shades: list[tuple[QGraphicsRectItem, pg.PlotItem]] = []
         counts: Counter[str] = Counter()
         for government in governments:
             start = fractional_year(government.start)
@@ -213,16 +236,12 @@ class ChartsView(QWidget):
             counts[government.side.value] += 1
             self._periods.append((start, end, government))
             for plot in (self.strength_plot, self.aid_plot):
-                region = pg.LinearRegionItem(
-                    values=(start, end),
-                    movable=False,
-                    brush=pg.mkBrush(tint),
-                    pen=pg.mkPen(None),
-                )
-                region.setZValue(-20)
-                for line in region.lines:
-                    line.setPen(pg.mkPen(None))
-                plot.addItem(region, ignoreBounds=True)
+                shade = QGraphicsRectItem(QRectF(start, -SHADE_REACH, end - start, 2 * SHADE_REACH))
+                shade.setPen(QPen(Qt.PenStyle.NoPen))
+                shade.setBrush(tint)
+                shade.setZValue(-20)
+                plot.addItem(shade, ignoreBounds=True)
+                self._shades.append((shade, plot))
 
     # State changes ----------------------------------------------------------------
 
@@ -337,7 +356,11 @@ class ChartsView(QWidget):
         heights = [p.amount / 1e6 for p in self._aid if p.currency == currency]
         top = max(heights) if heights else 1.0
         self.aid_plot.setYRange(0, top * 1.12, padding=0)
+        for shade, plot in self._shades:
+            if plot is self.aid_plot:
+                shade.setRect(QRectF(shade.rect().left(), -top, shade.rect().width(), top * 3))
         self.aid_empty.setVisible(bool(self._state.selection) and not heights)
+        self.aid_plot.getAxis("left").setStyle(showValues=bool(heights))
 
     def _update_range(self) -> None:
         first = float(self._state.first_year)
@@ -369,7 +392,10 @@ class ChartsView(QWidget):
                 f"<span style='color:{colour}'>{dash}</span>&nbsp;"
                 f"<span style='{weight}'>{label}</span>"
             )
+        present = {point.amount_kind for point in self._aid}
         for kind in AMOUNT_ORDER:
+            if kind not in present:
+                continue
             colour = theme.AMOUNT_COLOURS[kind].name()
             parts.append(f"<span style='color:{colour}'>■</span>&nbsp;{theme.AMOUNT_LABELS[kind]}")
         return "&nbsp;&nbsp; ".join(parts)

@@ -7,26 +7,37 @@ ones faded). Fact text is untrusted: every piece of it is HTML-escaped before it
 the rich-text document.
 
 The per-selection query (one partner's facts) is small and cached per partner, so it
-runs on the UI thread.
+runs on the UI thread; see :class:`DetailPane` for how year changes stay cheap.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import QMargins, QSize, Qt, QTimer
+from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent, QTextDocument
+from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
 
 from afgui.domain.measures import counts_toward
 from afgui.domain.model import Actor, Fact, FactDate, Government, Source
 from afgui.domain.vocab import DatePrecision, YearBasis
 from afgui.services.catalog import Catalog
-from afgui.services.measures import AidPoint, Explanation, RelationsService, ViewSide
+from afgui.services.measures import (
+    AidPoint,
+    Explanation,
+    RelationsService,
+    StrengthCell,
+    ViewSide,
+)
 from afgui.ui import palette, theme
 from afgui.ui.partner_list import strength_text
 from afgui.ui.state import AppState
 
+#: How long the year must stand still before the body follows it.
+BODY_DELAY_MS = 150
 #: Contributions listed under "Why"; the rest are summed in one line.
 WHY_LIMIT = 12
 
@@ -98,52 +109,105 @@ def fact_is_of_year(fact: Fact, year: int) -> bool:
     return start <= year <= end if fact.date.precision is DatePrecision.SPAN else start == year
 
 
-def render_detail(
+@dataclass(frozen=True, slots=True)
+class Header:
+    """The pane's top block at one year, as rich text and as plain text."""
+
+    html: str
+    text: str
+
+
+def render_header(
     *,
     actor: Actor | None,
     code: str,
     year: int,
     side: ViewSide,
     governments: Sequence[Government],
-    explanation: Explanation | None,
-    facts: Sequence[Fact],
-    aid: Sequence[AidPoint],
-    sources: dict[str, Source],
-    names: dict[str, str],
-) -> str:
-    """The pane's HTML. Every value from the data goes through :func:`esc`."""
-    out: list[str] = [f"<html><head><style>{_STYLE}</style></head><body>"]
+    cell: StrengthCell | None,
+) -> Header:
+    """Name, kind, the Afghan government of the year, side, status and strength."""
+    government = government_text(governments, year)
+    viewing = theme.SIDE_LABELS[side.value]
+    if not code:
+        return Header(
+            f"<div style='font-size:15pt; font-weight:600'>{year}</div>"
+            f"<div style='color:{theme.MUTED_INK.name()}'>Afghan government: {esc(government)}"
+            f"<br>Viewing: {esc(viewing)}</div>",
+            f"{year}\nAfghan government: {government}\nViewing: {viewing}",
+        )
     name = actor.name_in(year) if actor else code
     kind = actor.kind.value if actor else "actor"
-    out.append(f"<h1>{esc(name)}</h1>")
-    other = f" · formerly {esc(actor.name)}" if actor and name != actor.name else ""
-    out.append(f"<div class='sub'>{esc(kind)} · {esc(code)}{other} · in {year}</div>")
-
-    value = explanation.value if explanation else None
-    status = explanation.status.value if explanation and explanation.status else None
+    today = f" · today {actor.name}" if actor and name != actor.name else ""
+    value = cell.value if cell else None
+    status = cell.status.value if cell and cell.status else None
     chip = palette.strength_colour(value).name()
+    strength = (
+        f"<b>{esc(strength_text(value))}</b> <span style='color:{theme.MUTED_INK.name()}'>"
+        "(scale −10 … +10)</span>"
+        if value is not None
+        else f"<span style='color:{theme.FAINT_INK.name()}'>no data in {year}</span>"
+    )
     rows = [
-        ("Afghan government", esc(government_text(governments, year))),
-        ("Viewing", esc(theme.SIDE_LABELS[side.value])),
-        ("Status", esc(status) if status else "<span class='faint'>unknown</span>"),
+        ("Afghan government", esc(government)),
+        ("Viewing", esc(viewing)),
+        (
+            "Status",
+            esc(status)
+            if status
+            else f"<span style='color:{theme.FAINT_INK.name()}'>unknown</span>",
+        ),
         (
             "Strength",
-            f"<span style='background-color:{chip}'>&nbsp;&nbsp;&nbsp;&nbsp;</span>&nbsp;"
-            + (
-                f"<b>{esc(strength_text(value))}</b> <span class='muted'>(scale −10 … +10)</span>"
-                if value is not None
-                else "<span class='faint'>no data in this year</span>"
-            ),
+            f"<span style='background-color:{chip}'>&nbsp;&nbsp;&nbsp;&nbsp;</span>"
+            f"&nbsp;{strength}",
         ),
+    ]
+    plain = [
+        name,
+        f"{kind} · {code}{today} · in {year}",
+        f"Afghan government: {government}",
+        f"Viewing: {viewing}",
+        f"Status: {status or 'unknown'}",
+        f"Strength: {strength_text(value) if value is not None else f'no data in {year}'}",
     ]
     if actor and not actor.exists_in(year):
         rows.append(("Note", f"{esc(name)} did not exist in {year}"))
-    out.append("<table cellspacing='0' width='100%'>")
-    out.extend(
-        f"<tr><td class='key' width='1%'>{key}</td><td>{cell}</td></tr>" for key, cell in rows
+        plain.append(f"Note: {name} did not exist in {year}")
+    key_style = f"color:{theme.MUTED_INK.name()}; padding-right:10px; white-space:nowrap"
+    table = "".join(
+        f"<tr><td style='{key_style}'>{key}</td><td>{cell_html}</td></tr>"
+        for key, cell_html in rows
     )
-    out.append("</table>")
+    html_text = (
+        f"<div style='font-size:15pt; font-weight:600'>{esc(name)}</div>"
+        f"<div style='color:{theme.MUTED_INK.name()}'>{esc(kind)} · {esc(code)}{esc(today)}"
+        f" · in {year}</div>"
+        f"<table cellspacing='0' style='margin-top:6px'>{table}</table>"
+    )
+    return Header(html_text, "\n".join(plain))
 
+
+def render_body(
+    *,
+    code: str,
+    year: int,
+    side: ViewSide,
+    explanation: Explanation | None,
+    facts: Sequence[Fact],
+    aid: Sequence[AidPoint],
+    sources: Mapping[str, Source],
+    names: Mapping[str, str],
+) -> str:
+    """Why the value is what it is, aid figures and the timeline, as escaped HTML."""
+    out: list[str] = [f"<html><head><style>{_STYLE}</style></head><body>"]
+    if not code:
+        out.append(
+            "<p class='muted'>Select a partner on the map or in the list to see its relation "
+            "with Afghanistan in this year and the facts it rests on.</p></body></html>"
+        )
+        return "".join(out)
+    value = explanation.value if explanation else None
     contributions = explanation.contributions if explanation else ()
     out.append(f"<h2>Why {esc(strength_text(value)) if value is not None else 'no value'}</h2>")
     if contributions:
@@ -204,8 +268,8 @@ def _fact_html(
     fact: Fact,
     year: int,
     counted: bool,
-    sources: dict[str, Source],
-    names: dict[str, str],
+    sources: Mapping[str, Source],
+    names: Mapping[str, str],
     partner: str,
 ) -> str:
     own_year = fact_is_of_year(fact, year)
@@ -243,19 +307,86 @@ def _fact_html(
     return "".join(parts)
 
 
-def render_empty(year: int, governments: Sequence[Government], side: ViewSide) -> str:
-    return (
-        f"<html><head><style>{_STYLE}</style></head><body>"
-        f"<h1>{year}</h1>"
-        f"<div class='sub'>Afghan government: {esc(government_text(governments, year))}</div>"
-        f"<div class='sub'>Viewing: {esc(theme.SIDE_LABELS[side.value])}</div>"
-        "<p>Select a partner on the map or in the list to see its relation with "
-        "Afghanistan in this year and the facts it rests on.</p></body></html>"
-    )
+#: The width a text block lays itself out for before it is shown.
+UNSHOWN_WIDTH = 400
+
+
+class RichTextBlock(QWidget):
+    """A block of rich text whose height follows its text and width.
+
+    A word-wrapped ``QLabel`` asks its parents to lay out again on every ``setText``,
+    which costs milliseconds per year change here; this block does so only when its
+    height actually changes.
+    """
+
+    def __init__(self, parent: QWidget | None = None, *, margins: QMargins) -> None:
+        super().__init__(parent)
+        self._margins = margins
+        self._document = QTextDocument(self)
+        self._document.setDocumentMargin(0)
+        self._document.setDefaultFont(self.font())
+        self._height = 0
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def set_html(self, html_text: str, *, may_shrink: bool = True) -> None:
+        """Show ``html_text``; with ``may_shrink`` False the block keeps its height if the
+        new text needs less, so stepping through years does not make the pane jump."""
+        self._document.setHtml(html_text)
+        self._relayout(may_shrink=may_shrink)
+        self.update()
+
+    def html(self) -> str:
+        return self._document.toHtml()
+
+    def plain_text(self) -> str:
+        return self._document.toPlainText()
+
+    def _text_width(self, width: int) -> float:
+        return float(max(50, width - self._margins.left() - self._margins.right()))
+
+    def _relayout(self, *, may_shrink: bool = True) -> None:
+        # Until it is shown the block has no real width yet; a typical one keeps the first
+        # size hint sensible (a narrow default would make the window very tall).
+        width = self.width() if self.isVisible() else UNSHOWN_WIDTH
+        self._document.setTextWidth(self._text_width(width))
+        height = self._content_height()
+        if not may_shrink:
+            height = max(height, self._height)
+        if height != self._height:
+            self._height = height
+            self.updateGeometry()
+
+    def _content_height(self) -> int:
+        size = self._document.size()
+        return math.ceil(size.height()) + self._margins.top() + self._margins.bottom()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        # The height follows the width the block was last given (see resizeEvent); not
+        # height-for-width, which would let a narrow probe make the window very tall.
+        return QSize(320, self._height or self._content_height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(120, self.sizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._relayout()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.translate(self._margins.left(), self._margins.top())
+        self._document.drawContents(painter)
+        painter.end()
 
 
 class DetailPane(QWidget):
-    """The selected partner at the year: status, strength and why, aid and timeline."""
+    """The selected partner at the year: status, strength and why, aid and timeline.
+
+    The header follows every change at once (it reads the measures' cached cube). The
+    body (the explanation, which queries the partner's facts, and the timeline) follows
+    a new selection at once but a year or side change only once the year has stood
+    still for :data:`BODY_DELAY_MS`, so dragging the slider or playing stays smooth.
+    """
 
     def __init__(
         self,
@@ -268,10 +399,16 @@ class DetailPane(QWidget):
         self._state = state
         self._catalog = catalog
         self._relations = relations
+        self._partners = frozenset(relations.partners())
         self._facts: dict[str, list[Fact]] = {}
         self._aid: dict[str, tuple[AidPoint, ...]] = {}
         self._names = {actor.code: actor.name for actor in catalog.actors}
         self._shown = ""
+        self._body_html = ""
+        self._header = Header("", "")
+
+        self.header = RichTextBlock(self, margins=QMargins(14, 12, 14, 8))
+        self.header.setAccessibleName("Selected partner")
         self.browser = QTextBrowser(self)
         self.browser.setOpenLinks(False)
         self.browser.setOpenExternalLinks(False)
@@ -282,16 +419,42 @@ class DetailPane(QWidget):
             Qt.TextInteractionFlag.TextSelectableByMouse
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
+        rule = QFrame(self)
+        rule.setFrameShape(QFrame.Shape.HLine)
+        rule.setStyleSheet(f"color: {theme.RULE.name()};")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.browser)
-        state.year_changed.connect(self.refresh)
-        state.side_changed.connect(self.refresh)
-        state.selection_changed.connect(self.refresh)
-        self.refresh()
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(rule)
+        layout.addWidget(self.browser, 1)
+
+        self._body_timer = QTimer(self)
+        self._body_timer.setSingleShot(True)
+        self._body_timer.setInterval(BODY_DELAY_MS)
+        self._body_timer.timeout.connect(self.refresh_body)
+        state.year_changed.connect(self._on_year_or_side)
+        state.side_changed.connect(self._on_year_or_side)
+        state.selection_changed.connect(self._on_selection)
+        self.refresh_header()
+        self.refresh_body()
+
+    # What the pane shows ------------------------------------------------------------
 
     def plain_text(self) -> str:
-        return self.browser.toPlainText()
+        """The header and the body as plain text (the body as of its last refresh)."""
+        return f"{self._header.text}\n\n{self.browser.toPlainText()}".strip()
+
+    @property
+    def body_pending(self) -> bool:
+        """Whether the body still shows an earlier year or side."""
+        return self._body_timer.isActive()
+
+    def flush(self) -> None:
+        """Bring the body up to date now, if a refresh is pending."""
+        if self._body_timer.isActive():
+            self._body_timer.stop()
+            self.refresh_body()
 
     def facts_of(self, code: str) -> list[Fact]:
         facts = self._facts.get(code)
@@ -300,32 +463,65 @@ class DetailPane(QWidget):
             self._facts[code] = facts
         return facts
 
-    def refresh(self, *_: object) -> None:
+    # Updates ------------------------------------------------------------------------
+
+    def _on_year_or_side(self, *_: object) -> None:
+        # A year with two governments needs a longer header; keeping that height for
+        # the following years spares the body a costly re-layout on every step.
+        self.refresh_header(may_shrink=False)
+        self._body_timer.start()
+
+    def _on_selection(self, *_: object) -> None:
+        self.refresh_header()
+        self._body_timer.stop()
+        self.refresh_body()
+
+    def refresh_header(self, *, may_shrink: bool = True) -> None:
         year = self._state.year
         side = self._state.side
         code = self._state.selection
-        governments = self._catalog.governments_in(year)
-        if not code:
-            document = render_empty(year, governments, side)
-        else:
-            aid = self._aid.get(code)
-            if aid is None:
-                aid = self._relations.aid(code)
-                self._aid[code] = aid
-            document = render_detail(
-                actor=self._catalog.actors_by_code.get(code),
-                code=code,
-                year=year,
-                side=side,
-                governments=governments,
-                explanation=self._relations.explain(code, year, side),
-                facts=self.facts_of(code),
-                aid=aid,
-                sources=self._catalog.sources_by_id,
-                names=self._names,
-            )
+        cell = self._relations.values_at(year, side).get(code) if code in self._partners else None
+        header = render_header(
+            actor=self._catalog.actors_by_code.get(code) if code else None,
+            code=code,
+            year=year,
+            side=side,
+            governments=self._catalog.governments_in(year),
+            cell=cell,
+        )
+        if header != self._header:
+            self._header = header
+            self.header.set_html(header.html, may_shrink=may_shrink)
+            self.header.setAccessibleDescription(header.text)
+
+    def refresh_body(self) -> None:
+        year = self._state.year
+        side = self._state.side
+        code = self._state.selection
+        explanation: Explanation | None = None
+        aid: tuple[AidPoint, ...] = ()
+        if code in self._partners:
+            explanation = self._relations.explain(code, year, side)
+            cached = self._aid.get(code)
+            if cached is None:
+                cached = self._relations.aid(code)
+                self._aid[code] = cached
+            aid = cached
+        document = render_body(
+            code=code,
+            year=year,
+            side=side,
+            explanation=explanation,
+            facts=self.facts_of(code) if code else [],
+            aid=aid,
+            sources=self._catalog.sources_by_id,
+            names=self._names,
+        )
+        if document == self._body_html:
+            return
         # Keep the reader's place while the year or side changes; a new partner starts on top.
         scroll = self.browser.verticalScrollBar().value() if code == self._shown else 0
         self._shown = code
+        self._body_html = document
         self.browser.setHtml(document)
         self.browser.verticalScrollBar().setValue(scroll)

@@ -137,4 +137,4 @@ class MainWindow(QMainWindow):
         height = self.centre_splitter.height()
         self.centre_splitter.setSizes([round(height * 0.58), height - round(height * 0.58)])
         height = self.side_splitter.height()
-        self.side_splitter.setSizes([round(height * 0.38), height - round(height * 0.38)])
+        self.side_splitter.setSizes([round(height * 0.42), height - round(height * 0.42)])

@@ -8,6 +8,7 @@ side change updates the rows in place, so the selection and the sort survive it.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -20,6 +21,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
 )
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
@@ -46,6 +48,9 @@ CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 NO_VALUE = "\N{EM DASH}"
+
+#: How long the year must stand still before the rows re-sort by their new values.
+RESORT_DELAY_MS = 250
 
 #: Short kind labels keep the list narrow; the tooltip gives the full word.
 KIND_LABELS: dict[ActorKind, str] = {
@@ -74,14 +79,60 @@ def strength_text(value: float | None) -> str:
     return palette.format_strength(round(value, 1) + 0.0)
 
 
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_CODE = int(CODE_ROLE)
+_SORT = int(SORT_ROLE)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+def sort_key(row: PartnerRow, column: int) -> Any:
+    """What ``column`` sorts ``row`` by; None (unknown) sorts last in either order."""
+    if column == PartnerTableModel.NAME:
+        return row.name.casefold()
+    if column == PartnerTableModel.KIND:
+        return row.kind.value
+    if column == PartnerTableModel.STRENGTH:
+        return row.value
+    if column == PartnerTableModel.STATUS:
+        return row.status or None
+    return row.facts
+
+
+def row_less(left: PartnerRow, right: PartnerRow, column: int, descending: bool) -> bool:
+    """The proxy's ``lessThan`` on rows: unknown values last, ties by name A to Z.
+
+    Qt sorts descending by swapping the arguments, so the unknown-last and name-A-to-Z
+    rules invert themselves here when ``descending``.
+    """
+    a = sort_key(left, column)
+    b = sort_key(right, column)
+    if a is None or b is None or a == b:
+        if (a is None) != (b is None):
+            return (a is None) == descending
+        a = left.name.casefold()
+        b = right.name.casefold()
+        if a == b:
+            return False
+        return (a > b) if descending else (a < b)
+    return bool(a < b)
+
+
 class PartnerTableModel(QAbstractTableModel):
-    """A table of :class:`PartnerRow` values: name, kind, strength, status, facts."""
+    """A table of :class:`PartnerRow` values: name, kind, strength, status, facts.
+
+    Every cell's roles are computed once when its row changes; ``data`` is a lookup,
+    because the view asks for a dozen roles per painted cell on every year change.
+    """
 
     NAME, KIND, STRENGTH, STATUS, FACTS = range(5)
     HEADERS: ClassVar[tuple[str, ...]] = ("Partner", "Kind", "Strength", "Status", "Facts")
     HEADER_TIPS: ClassVar[tuple[str, ...]] = (
         "The partner's name in the year shown",
-        "State, international organisation or non-state group",
+        "State, international organisation (org.) or non-state group",
         "Relation strength at the year, from −10 (hostile) to +10 (close)",
         "Diplomatic status at the year",
         "How many curated facts name this partner (all Afghan sides)",
@@ -90,6 +141,7 @@ class PartnerTableModel(QAbstractTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._rows: list[PartnerRow] = []
+        self._cells: list[tuple[dict[int, Any], ...]] = []
         self._swatches: dict[str, QIcon] = {}
 
     @property
@@ -99,17 +151,35 @@ class PartnerTableModel(QAbstractTableModel):
     def set_rows(self, rows: Sequence[PartnerRow]) -> None:
         """Show ``rows``; the same partners in the same order are updated in place."""
         new_rows = list(rows)
-        if [row.code for row in new_rows] == [row.code for row in self._rows]:
-            if new_rows != self._rows:
-                self._rows = new_rows
-                if self._rows:
-                    self.dataChanged.emit(
-                        self.index(0, 0), self.index(len(self._rows) - 1, len(self.HEADERS) - 1)
-                    )
+        if [row.code for row in new_rows] != [row.code for row in self._rows]:
+            self.beginResetModel()
+            self._rows = new_rows
+            self._cells = [self._make_cells(row) for row in new_rows]
+            self.endResetModel()
             return
-        self.beginResetModel()
-        self._rows = new_rows
-        self.endResetModel()
+        old_rows, self._rows = self._rows, new_rows
+        # One signal per run of changed rows, over the columns that changed in it, so
+        # the view repaints only those cells.
+        run: list[int] = []
+        columns: set[int] = set()
+        for number, (old, new) in enumerate(zip(old_rows, new_rows, strict=True)):
+            if old == new:
+                self._emit_run(run, columns)
+                run, columns = [], set()
+                continue
+            self._cells[number] = self._make_cells(new)
+            run.append(number)
+            columns.update(_changed_columns(old, new))
+        self._emit_run(run, columns)
+
+    def _emit_run(self, run: list[int], columns: set[int]) -> None:
+        if run:
+            self.dataChanged.emit(
+                self.index(run[0], min(columns)), self.index(run[-1], max(columns))
+            )
+
+    def row_at(self, number: int) -> PartnerRow:
+        return self._rows[number]
 
     def row_of(self, code: str) -> int:
         for number, row in enumerate(self._rows):
@@ -133,7 +203,7 @@ class PartnerTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.HEADER_TIPS[section]
         if role == Qt.ItemDataRole.TextAlignmentRole and section in (self.STRENGTH, self.FACTS):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return _RIGHT
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
@@ -142,62 +212,30 @@ class PartnerTableModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid():
+        row, column = index.row(), index.column()
+        if row < 0 or column < 0 or row >= len(self._cells) or column >= len(self.HEADERS):
             return None
-        if not 0 <= index.row() < len(self._rows) or not 0 <= index.column() < len(self.HEADERS):
-            return None
-        row = self._rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
-        if role == SORT_ROLE:
-            return self._sort_key(row, column)
-        if role == CODE_ROLE:
-            return row.code
-        if role == Qt.ItemDataRole.DecorationRole and column == self.STRENGTH:
-            return self._swatch(row.value)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.STRENGTH, self.FACTS):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and (
-            not row.exists or (column in (self.STRENGTH, self.STATUS) and row.value is None)
-        ):
-            return theme.FAINT_INK
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row)
-        return None
+        return self._cells[row][column].get(int(role))
 
-    def _display(self, row: PartnerRow, column: int) -> str:
-        if column == self.NAME:
-            return row.name
-        if column == self.KIND:
-            return KIND_LABELS.get(row.kind, row.kind.value)
-        if column == self.STRENGTH:
-            return strength_text(row.value)
-        if column == self.STATUS:
-            return row.status or NO_VALUE
-        return str(row.facts)
-
-    def _sort_key(self, row: PartnerRow, column: int) -> Any:
-        if column == self.NAME:
-            return row.name.casefold()
-        if column == self.KIND:
-            return row.kind.value
-        if column == self.STRENGTH:
-            return row.value
-        if column == self.STATUS:
-            return row.status or None
-        return row.facts
-
-    def _tooltip(self, row: PartnerRow) -> str:
-        lines = [f"{row.name} ({row.code}), {row.kind.value}"]
-        if not row.exists:
-            lines.append("did not exist in this year")
-        if row.value is None:
-            lines.append("no data in this year")
-        else:
-            lines.append(f"strength {strength_text(row.value)}, {row.status or 'status unknown'}")
-        lines.append(f"{row.facts} fact{'s' if row.facts != 1 else ''}")
-        return "\n".join(lines)
+    def _make_cells(self, row: PartnerRow) -> tuple[dict[int, Any], ...]:
+        tooltip = _tooltip(row)
+        faint = theme.FAINT_INK
+        cells: list[dict[int, Any]] = []
+        for column in range(len(self.HEADERS)):
+            cell: dict[int, Any] = {
+                _DISPLAY: _display(row, column),
+                _SORT: sort_key(row, column),
+                _CODE: row.code,
+                _TOOLTIP: tooltip,
+            }
+            if column in (self.STRENGTH, self.FACTS):
+                cell[_ALIGNMENT] = _RIGHT
+            if column == self.STRENGTH:
+                cell[_DECORATION] = self._swatch(row.value)
+            if not row.exists or (column in (self.STRENGTH, self.STATUS) and row.value is None):
+                cell[_FOREGROUND] = faint
+            cells.append(cell)
+        return tuple(cells)
 
     def _swatch(self, value: float | None) -> QIcon:
         colour = palette.strength_colour(value)
@@ -217,19 +255,86 @@ class PartnerTableModel(QAbstractTableModel):
         return icon
 
 
+def _display(row: PartnerRow, column: int) -> str:
+    if column == PartnerTableModel.NAME:
+        return row.name
+    if column == PartnerTableModel.KIND:
+        return KIND_LABELS.get(row.kind, row.kind.value)
+    if column == PartnerTableModel.STRENGTH:
+        return strength_text(row.value)
+    if column == PartnerTableModel.STATUS:
+        return row.status or NO_VALUE
+    return str(row.facts)
+
+
+def _changed_columns(old: PartnerRow, new: PartnerRow) -> list[int]:
+    changed = []
+    if old.name != new.name or old.exists != new.exists:
+        changed.append(PartnerTableModel.NAME)
+    if old.value != new.value:
+        changed.append(PartnerTableModel.STRENGTH)
+    if old.status != new.status or (old.value is None) != (new.value is None):
+        changed.append(PartnerTableModel.STATUS)
+    if old.exists != new.exists:
+        changed.extend(range(len(PartnerTableModel.HEADERS)))
+    if old.kind != new.kind:
+        changed.append(PartnerTableModel.KIND)
+    if old.facts != new.facts:
+        changed.append(PartnerTableModel.FACTS)
+    return changed
+
+
+def _tooltip(row: PartnerRow) -> str:
+    lines = [f"{row.name} ({row.code}), {row.kind.value}"]
+    if not row.exists:
+        lines.append("did not exist in this year")
+    if row.value is None:
+        lines.append("no data in this year")
+    else:
+        lines.append(f"strength {strength_text(row.value)}, {row.status or 'status unknown'}")
+    lines.append(f"{row.facts} fact{'s' if row.facts != 1 else ''}")
+    return "\n".join(lines)
+
+
 class PartnerFilterProxy(QSortFilterProxyModel):
-    """Sorts by :data:`SORT_ROLE`, unknown values last in either order; filters by text."""
+    """Sorts with :func:`row_less` (unknown values last in either order); filters by text.
+
+    Sorting is not dynamic: after the rows change, :meth:`resort` checks the current
+    order with n − 1 comparisons and sorts again only when it is no longer right, which
+    is rare from one year to the next.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setSortRole(SORT_ROLE)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.setDynamicSortFilter(True)
+        self.setDynamicSortFilter(False)
         self._needle = ""
 
     def set_search(self, text: str) -> None:
         self._needle = text.strip().casefold()
         self.invalidateRowsFilter()
+
+    def resort(self) -> None:
+        """Sort again if the rows' new values broke the order."""
+        column = self.sortColumn()
+        model = self.sourceModel()
+        if column < 0 or not isinstance(model, PartnerTableModel):
+            return
+        descending = self.sortOrder() == Qt.SortOrder.DescendingOrder
+        shown = [
+            model.row_at(self.mapToSource(self.index(number, 0)).row())
+            for number in range(self.rowCount())
+        ]
+        for before, after in itertools.pairwise(shown):
+            out_of_order = (
+                row_less(before, after, column, descending)
+                if descending
+                else row_less(after, before, column, descending)
+            )
+            if out_of_order:
+                self.sort(column, self.sortOrder())
+                return
 
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:  # noqa: N802
         if not self._needle:
@@ -240,25 +345,13 @@ class PartnerFilterProxy(QSortFilterProxyModel):
         return self._needle in haystack.casefold()
 
     def lessThan(self, left: AnyIndex, right: AnyIndex) -> bool:  # noqa: N802
-        a = left.data(SORT_ROLE)
-        b = right.data(SORT_ROLE)
-        if a is None or b is None:
-            if a is None and b is None:
-                return self._tie(left, right)
-            # Unknown goes last whichever way the column is sorted.
-            descending = self.sortOrder() == Qt.SortOrder.DescendingOrder
-            return (a is None) == descending
-        if a == b:
-            return self._tie(left, right)
-        return bool(a < b)
-
-    def _tie(self, left: AnyIndex, right: AnyIndex) -> bool:
-        # Equal keys fall back to the name, always A to Z.
         model = self.sourceModel()
-        a = str(model.index(left.row(), PartnerTableModel.NAME).data(SORT_ROLE))
-        b = str(model.index(right.row(), PartnerTableModel.NAME).data(SORT_ROLE))
         descending = self.sortOrder() == Qt.SortOrder.DescendingOrder
-        return (a > b) if descending else (a < b)
+        if isinstance(model, PartnerTableModel):
+            return row_less(
+                model.row_at(left.row()), model.row_at(right.row()), left.column(), descending
+            )
+        return super().lessThan(left, right)
 
 
 def build_rows(
@@ -355,6 +448,10 @@ class PartnerList(QWidget):
         layout.addWidget(self.search)
         layout.addWidget(self.view, 1)
 
+        self._resort_timer = QTimer(self)
+        self._resort_timer.setSingleShot(True)
+        self._resort_timer.setInterval(RESORT_DELAY_MS)
+        self._resort_timer.timeout.connect(self.proxy.resort)
         self._refresh()
         self.view.sortByColumn(PartnerTableModel.STRENGTH, Qt.SortOrder.DescendingOrder)
 
@@ -364,6 +461,12 @@ class PartnerList(QWidget):
         state.side_changed.connect(self._refresh)
         state.selection_changed.connect(self._show_selection)
         self._show_selection(state.selection)
+
+    def flush(self) -> None:
+        """Re-sort now if a re-sort is pending."""
+        if self._resort_timer.isActive():
+            self._resort_timer.stop()
+            self.proxy.resort()
 
     def visible_rows(self) -> list[PartnerRow]:
         """The rows the list shows, in the order shown (after search and sort)."""
@@ -379,6 +482,9 @@ class PartnerList(QWidget):
         self.model.set_rows(
             build_rows(self._partners, cells, self._catalog, self._fact_counts, year)
         )
+        # Rows keep their places while the year moves and re-sort once it settles: that
+        # reads better than rows jumping on every frame of a drag, and keeps it cheap.
+        self._resort_timer.start()
 
     def _on_view_selection(self, selected: QItemSelection, deselected: QItemSelection) -> None:
         if self._syncing:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QColor,
     QFontMetrics,
@@ -23,10 +23,14 @@ from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
     QPainter,
+    QPainterPath,
     QPaintEvent,
     QPen,
+    QPixmap,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import (
+    QAbstractSlider,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -131,6 +135,9 @@ class YearSlider(QSlider):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
+        # Set before anything that calls sliderChange.
+        self._background: QPixmap | None = None
+        self._painted_x = 0.0
         self.setRange(first_year, last_year)
         self.setSingleStep(1)
         self.setPageStep(10)
@@ -227,57 +234,37 @@ class YearSlider(QSlider):
 
     # Painting -----------------------------------------------------------------
 
+    def sliderChange(self, change: QAbstractSlider.SliderChange) -> None:  # noqa: N802
+        if change != QAbstractSlider.SliderChange.SliderValueChange:
+            super().sliderChange(change)
+            return
+        # Only the handle moves: repaint where it was and where it is, not the whole track.
+        self.update(self._handle_rect(self._painted_x))
+        self._painted_x = self.handle_x()
+        self.update(self._handle_rect(self._painted_x))
+
+    def _handle_rect(self, x: float) -> QRect:
+        track = self.track_rect()
+        return QRectF(x - 10, 0, 20, track.bottom() + 6).toAlignedRect()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._background = None
+        self._painted_x = self.handle_x()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.PaletteChange):
+            self._background = None
+        super().changeEvent(event)
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.drawPixmap(0, 0, self._background_pixmap())
         track = self.track_rect()
-        metrics = self.fontMetrics()
-
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor("#e8ebef"))
-        painter.drawRoundedRect(track, 5, 5)
-
-        painter.save()
-        painter.setClipRect(track)
-        label_font = self.font()
-        label_font.setPointSizeF(label_font.pointSizeF() * 0.88)
-        label_metrics = QFontMetrics(label_font)
-        painter.setFont(label_font)
-        for period in self._periods:
-            left = max(self.x_of(period.start), track.left())
-            right = min(self.x_of(period.end), track.right())
-            if right <= left:
-                continue
-            band = QRectF(left, track.top(), right - left, track.height())
-            painter.fillRect(band, period.tint)
-            label = fitting_label(period.government.name, band.width() - 8, label_metrics)
-            if label:
-                painter.setPen(theme.INK)
-                painter.drawText(band, Qt.AlignmentFlag.AlignCenter, label)
-                painter.setPen(Qt.PenStyle.NoPen)
-        painter.restore()
-
-        # Decade ticks and labels, thinned so labels never touch.
-        painter.setFont(self.font())
-        years = self.maximum() - self.minimum() + 1
-        label_width = metrics.horizontalAdvance("0000") + 14
-        step = next(
-            (step for step in TICK_STEPS if track.width() / years * step >= label_width),
-            TICK_STEPS[-1],
-        )
-        first_tick = (self.minimum() + step - 1) // step * step
-        tick_pen = QPen(theme.MUTED_INK, 1)
-        baseline = track.bottom() + 4 + metrics.ascent()
-        for year in range(first_tick, self.maximum() + 1, step):
-            x = self.x_of(year)
-            painter.setPen(tick_pen)
-            painter.drawLine(QPointF(x, track.bottom()), QPointF(x, track.bottom() + 3))
-            text = str(year)
-            width = metrics.horizontalAdvance(text)
-            painter.drawText(QPointF(x - width / 2, baseline), text)
-
         # The handle: a dark bar across the track with a grip.
         x = self.handle_x()
+        self._painted_x = x
         colour = theme.ACCENT if self.hasFocus() else theme.INK
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(colour)
@@ -290,6 +277,62 @@ class YearSlider(QSlider):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(track.adjusted(-3, -3, 3, 3), 6, 6)
         painter.end()
+
+    def _background_pixmap(self) -> QPixmap:
+        """The track, government bands, labels and ticks: drawn once per size."""
+        if self._background is not None:
+            return self._background
+        ratio = self.devicePixelRatioF()
+        pixmap = QPixmap(round(self.width() * ratio), round(self.height() * ratio))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        track = self.track_rect()
+        metrics = self.fontMetrics()
+        outline = QPainterPath()
+        outline.addRoundedRect(track, 5, 5)
+        painter.fillPath(outline, QColor("#e8ebef"))
+
+        painter.save()
+        painter.setClipPath(outline)
+        label_font = self.font()
+        label_font.setPointSizeF(label_font.pointSizeF() * 0.88)
+        label_metrics = QFontMetrics(label_font)
+        painter.setFont(label_font)
+        painter.setPen(theme.INK)
+        for period in self._periods:
+            left = max(self.x_of(period.start), track.left())
+            right = min(self.x_of(period.end), track.right())
+            if right <= left:
+                continue
+            band = QRectF(left, track.top(), right - left, track.height())
+            painter.fillRect(band, period.tint)
+            label = fitting_label(period.government.name, band.width() - 8, label_metrics)
+            if label:
+                painter.drawText(band, Qt.AlignmentFlag.AlignCenter, label)
+        painter.restore()
+
+        # Decade ticks and labels, thinned so labels never touch.
+        painter.setFont(self.font())
+        years = self.maximum() - self.minimum() + 1
+        label_width = metrics.horizontalAdvance("0000") + 14
+        step = next(
+            (step for step in TICK_STEPS if track.width() / years * step >= label_width),
+            TICK_STEPS[-1],
+        )
+        first_tick = (self.minimum() + step - 1) // step * step
+        painter.setPen(QPen(theme.MUTED_INK, 1))
+        baseline = track.bottom() + 4 + metrics.ascent()
+        for year in range(first_tick, self.maximum() + 1, step):
+            x = self.x_of(year)
+            painter.drawLine(QPointF(x, track.bottom()), QPointF(x, track.bottom() + 3))
+            text = str(year)
+            width = metrics.horizontalAdvance(text)
+            painter.drawText(QPointF(x - width / 2, baseline), text)
+        painter.end()
+        self._background = pixmap
+        return pixmap
 
 
 class TimeControls(QWidget):
