@@ -46,7 +46,9 @@ from typing import Any
 FIRST_PAINT_MARK = "afgui-bench-first-paint"
 RESULT_MARK = "afgui-bench-result"
 WINDOW_SIZE = (1440, 900)
-CHILD_TIMEOUT_S = 900.0
+CHILD_TIMEOUT_S = 1800.0
+#: A phase stops early once it has this many samples and has run out of its time budget.
+MIN_SAMPLES = 10
 
 #: Named datasets; ``synth_<N>`` (``synth_2k``, ``synth_250000``) also works.
 DEFAULT_DATASETS = ("curated", "synth_100k", "synth_1m")
@@ -61,6 +63,7 @@ class Settings:
     selections: int
     play_years: int
     seed: int
+    budget: float
 
 
 # --- statistics ---------------------------------------------------------------------------
@@ -173,6 +176,7 @@ class ChildRun:
     stderr: str
     returncode: int
     peak_rss_mb: float
+    cpu_ms: float
 
 
 def run_child(arguments: Sequence[str]) -> ChildRun:
@@ -198,6 +202,7 @@ def run_child(arguments: Sequence[str]) -> ChildRun:
             stderr=err.read().decode("utf-8", "replace"),
             returncode=process.returncode,
             peak_rss_mb=usage.ru_maxrss / 1024,  # kilobytes on Linux
+            cpu_ms=(usage.ru_utime + usage.ru_stime) * 1000,
         )
 
 
@@ -211,10 +216,14 @@ def _marked(run: ChildRun, mark: str) -> str:
     )
 
 
-def measure_dataset(name: str, settings: Settings, cache: Path) -> dict[str, Any]:
+def measure_dataset(
+    name: str, settings: Settings, cache: Path, profile: Path | None = None
+) -> dict[str, Any]:
     url, facts = prepare(name, cache)
     app_args = ["--db", url] if url else []
+    load = os.getloadavg()[0]
     first_paints: list[float] = []
+    first_paint_cpu: list[float] = []
     peaks: list[float] = []
     for run in range(settings.runs + 1):
         child = run_child(["--first-paint", "--", *app_args])
@@ -222,6 +231,7 @@ def measure_dataset(name: str, settings: Settings, cache: Path) -> dict[str, Any
         if run == 0:
             continue  # warm-up: disk cache, byte-code, font cache
         first_paints.append((painted_ns - child.started_ns) / 1e6)
+        first_paint_cpu.append(child.cpu_ms)
         peaks.append(child.peak_rss_mb)
     _progress(f"{name}: first paint {spread(first_paints)} ms")
     child = run_child(
@@ -230,6 +240,8 @@ def measure_dataset(name: str, settings: Settings, cache: Path) -> dict[str, Any
             f"--selections={settings.selections}",
             f"--play-years={settings.play_years}",
             f"--seed={settings.seed}",
+            f"--budget={settings.budget}",
+            *([f"--profile={profile / name}"] if profile else []),
             "--",
             *app_args,
         ]
@@ -243,6 +255,12 @@ def measure_dataset(name: str, settings: Settings, cache: Path) -> dict[str, Any
         "selection_ms": tail(result["selection_ms"]),
         "play": result["play"],
         "peak_rss_mb": round(max(peaks), 1),
+        # CPU time is far less disturbed than wall-clock time by other work on the machine;
+        # the load average says how busy it was.
+        "first_paint_cpu_ms": spread(first_paint_cpu),
+        "year_change_cpu_ms": tail(result["year_change_cpu_ms"]),
+        "selection_cpu_ms": tail(result["selection_cpu_ms"]),
+        "load_average": round(load, 2),
         "runs": settings.runs,
         "year_changes": len(result["year_change_ms"]),
         "selections": len(result["selection_ms"]),
@@ -278,8 +296,12 @@ def add_growth(results: dict[str, dict[str, Any]]) -> None:
         }
 
 
-def run_benchmark(datasets: Sequence[str], settings: Settings, cache: Path) -> dict[str, Any]:
-    results = {name: measure_dataset(name, settings, cache) for name in datasets}
+def run_benchmark(
+    datasets: Sequence[str], settings: Settings, cache: Path, profile: Path | None = None
+) -> dict[str, Any]:
+    if profile is not None:
+        profile.mkdir(parents=True, exist_ok=True)
+    results = {name: measure_dataset(name, settings, cache, profile) for name in datasets}
     add_growth(results)
     return results
 
@@ -386,12 +408,17 @@ def _measure_window(app: Any, window: Any, options: argparse.Namespace) -> dict[
     first, last = state.first_year, state.last_year
     clock = QElapsedTimer()
 
-    def timed(action: Callable[[], None]) -> float:
+    def timed(action: Callable[[], None], cpu: list[float]) -> float:
+        """Wall-clock milliseconds of ``action`` and the repaint; its CPU time to ``cpu``."""
+        cpu_start = time.process_time_ns()
         clock.start()
         action()
         _settle(app)
-        return clock.nsecsElapsed() / 1e6
+        elapsed = clock.nsecsElapsed() / 1e6
+        cpu.append((time.process_time_ns() - cpu_start) / 1e6)
+        return elapsed
 
+    profiler = _Profiler(str(options.profile) if options.profile else None)
     # Year changes with the most-named partner selected: every view has work to do.
     selected = partners[0] if partners else ""
     state.select(selected)
@@ -399,8 +426,13 @@ def _measure_window(app: Any, window: Any, options: argparse.Namespace) -> dict[
     _settle(app)
     repainted = dict.fromkeys(views, 0)
     year_times: list[float] = []
+    year_cpu: list[float] = []
+    profiler.start()
     year = last
+    deadline = time.monotonic() + options.budget
     for step in range(options.changes):
+        if step >= MIN_SAMPLES and time.monotonic() > deadline:
+            break
         if step % 4 == 3:
             target = rng.randint(first, last)
         else:
@@ -408,12 +440,13 @@ def _measure_window(app: Any, window: Any, options: argparse.Namespace) -> dict[
         if target == year:
             continue
         before = counter.snapshot()
-        year_times.append(timed(partial(state.set_year, target)))
+        year_times.append(timed(partial(state.set_year, target), year_cpu))
         after = counter.snapshot()
         for name in views:
             repainted[name] += after[name] > before[name]
         year = target
 
+    profiler.stop("year-change")
     # Selections at a fixed year: popular partners and a random sample of the others.
     state.set_year(min(max(2010, first), last))
     _settle(app)
@@ -421,23 +454,53 @@ def _measure_window(app: Any, window: Any, options: argparse.Namespace) -> dict[
     others = partners[len(candidates) :]
     candidates += rng.sample(others, min(len(others), options.selections - len(candidates)))
     selection_times: list[float] = []
+    selection_cpu: list[float] = []
+    profiler.start()
+    deadline = time.monotonic() + options.budget
     for code in candidates:
+        if len(selection_times) >= MIN_SAMPLES and time.monotonic() > deadline:
+            break
         if code == state.selection:
             continue
-        selection_times.append(timed(partial(state.select, code)))
+        selection_times.append(timed(partial(state.select, code), selection_cpu))
     if not selection_times and partners:
-        selection_times.append(timed(partial(state.select, "")))
+        selection_times.append(timed(partial(state.select, ""), selection_cpu))
 
+    profiler.stop("selection")
     play = _play(app, window, counter, options.play_years)
     return {
         "year_change_ms": year_times,
+        "year_change_cpu_ms": year_cpu,
         "selection_ms": selection_times,
+        "selection_cpu_ms": selection_cpu,
         "play": play,
         "selected": selected,
         "views_repainted": {
             name: f"{count}/{len(year_times)}" for name, count in repainted.items()
         },
     }
+
+
+class _Profiler:
+    """pyinstrument around a phase when ``--profile PREFIX`` is given (PREFIX-phase.txt)."""
+
+    def __init__(self, prefix: str | None) -> None:
+        self._prefix = prefix
+        self._profiler: Any = None
+
+    def start(self) -> None:
+        if self._prefix:
+            from pyinstrument import Profiler
+
+            self._profiler = Profiler(interval=0.0005)
+            self._profiler.start()
+
+    def stop(self, phase: str) -> None:
+        if self._profiler is not None:
+            self._profiler.stop()
+            path = Path(f"{self._prefix}-{phase}.txt")
+            path.write_text(self._profiler.output_text(show_all=False), encoding="utf-8")
+            self._profiler = None
 
 
 def _settle(app: Any) -> None:
@@ -517,7 +580,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--selections", type=int, help="selection changes (40; quick 20)")
     parser.add_argument("--play-years", type=int, default=80, help="years played (80)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the year/partner sequence")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=120.0,
+        help="seconds a year-change or selection phase may take before it stops early, "
+        f"with at least {MIN_SAMPLES} samples (120)",
+    )
     parser.add_argument("--cache-dir", type=Path, help="where synthetic databases are kept")
+    parser.add_argument(
+        "--profile",
+        metavar="DIR",
+        type=Path,
+        help="profile the year-change and selection phases with pyinstrument into DIR",
+    )
     parser.add_argument("--out", type=Path, help="also write the JSON to this file")
     # Internal: the measured child process.
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -549,9 +625,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         selections=max(1, options.selections or (20 if options.quick else 40)),
         play_years=max(1, options.play_years),
         seed=options.seed,
+        budget=options.budget,
     )
     try:
-        results = run_benchmark(datasets, settings, options.cache_dir or cache_dir())
+        results = run_benchmark(
+            datasets,
+            settings,
+            options.cache_dir or cache_dir(),
+            options.profile,
+        )
     except RuntimeError as error:
         print(f"afgui.bench: {error}", file=sys.stderr)
         return 1
