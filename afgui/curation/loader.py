@@ -3,14 +3,19 @@
 ``read_source_tree`` collects the files; ``load_corpus`` parses and checks them all and
 returns the domain values together with *every* problem found, each naming the file, the
 entry and the field, so a curator fixes a whole batch in one pass. YAML is read with safe
-loading only; files over ``MAX_FILE_BYTES`` are refused unread.
+loading only; files over ``MAX_FILE_BYTES`` are refused unread. Any input — random bytes,
+deep nesting, aliases that expand exponentially, tags naming Python objects, unreadable or
+special files — is answered with problems, never an exception; values quoted in messages
+are shortened so a problem stays one readable line.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import re
+import reprlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.resources.abc import Traversable
@@ -42,6 +47,10 @@ from afgui.domain.vocab import (
 )
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+# Curated files nest four or five levels; libyaml's C composer recurses on the C stack and
+# crashes the interpreter (a segmentation fault, not an exception) near 30,000 levels,
+# which a 60 kB file reaches.
+MAX_NESTING = 64
 ACTORS_FILE = "actors.yaml"
 GOVERNMENTS_FILE = "governments.yaml"
 SOURCES_FILE = "sources.yaml"
@@ -109,13 +118,19 @@ class Corpus:
 def read_source_tree(root: Path | Traversable) -> dict[str, bytes]:
     """The curated files below ``root`` as ``{relative path: bytes}`` (YAML files only).
 
-    Files larger than ``MAX_FILE_BYTES`` map to an empty marker so validation can name them
-    without reading them whole.
+    Files larger than ``MAX_FILE_BYTES``, unreadable ones and ones that are not regular
+    files (a FIFO would block the read) map to a marker so validation can name them; a
+    directory that cannot be listed raises ``CurationError``.
     """
     files: dict[str, bytes] = {}
 
     def visit(node: Path | Traversable, prefix: str) -> None:
-        for child in sorted(node.iterdir(), key=lambda item: item.name):
+        try:
+            children = sorted(node.iterdir(), key=lambda item: item.name)
+        except OSError as error:
+            problem = Problem(prefix or str(node), "", "", f"cannot list: {_os_reason(error)}")
+            raise CurationError([problem]) from None
+        for child in children:
             relative = f"{prefix}{child.name}"
             if child.is_dir():
                 if child.name == FACTS_DIR and not prefix:
@@ -127,13 +142,32 @@ def read_source_tree(root: Path | Traversable) -> dict[str, bytes]:
     return files
 
 
-_TOO_LARGE = b"\x00too-large"
+class _Unreadable(bytes):
+    """Stands for a file that was not read; ``reason`` says why."""
+
+    reason: str
+
+    def __new__(cls, reason: str) -> _Unreadable:
+        marker = super().__new__(cls, f"\x00unreadable: {reason}".encode())
+        marker.reason = reason
+        return marker
 
 
 def _read_limited(node: Path | Traversable) -> bytes:
-    with node.open("rb") as handle:
-        data: bytes = handle.read(MAX_FILE_BYTES + 1)
-    return _TOO_LARGE if len(data) > MAX_FILE_BYTES else data
+    try:
+        if not node.is_file():
+            return _Unreadable("not a regular file")
+        with node.open("rb") as handle:
+            data: bytes = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        return _Unreadable(f"cannot read: {_os_reason(error)}")
+    if len(data) > MAX_FILE_BYTES:
+        return _Unreadable(f"file is larger than {MAX_FILE_BYTES} bytes")
+    return data
+
+
+def _os_reason(error: OSError) -> str:
+    return error.strerror or type(error).__name__
 
 
 def hash_source_tree(files: Mapping[str, bytes]) -> str:
@@ -169,7 +203,7 @@ class _Entry:
     def unknown_fields(self) -> None:
         for key in self.data:
             if key not in self.allowed:
-                self.check.add(str(key), "unknown field")
+                self.check.add(_field_name(key), "unknown field")
 
     def get(self, key: str, kind: type[T], *, required: bool, nullable: bool = False) -> T | None:
         if key not in self.data:
@@ -182,7 +216,7 @@ class _Entry:
                 self.check.add(key, "must not be empty")
             return None
         if kind is int and isinstance(value, bool):
-            self.check.add(key, f"expected an integer, got {value!r}")
+            self.check.add(key, f"expected an integer, got {_short(value)}")
             return None
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             return kind(value)  # type: ignore[call-arg]
@@ -204,7 +238,7 @@ class _Entry:
         try:
             return enum(raw)
         except ValueError:
-            self.check.add(key, f"unknown value {raw!r}; expected one of: {choices}")
+            self.check.add(key, f"unknown value {_short(raw)}; expected one of: {choices}")
             return default
 
     def required_enum(self, key: str, enum: Callable[[str], T], choices: str) -> T | None:
@@ -214,7 +248,7 @@ class _Entry:
         try:
             return enum(raw)
         except ValueError:
-            self.check.add(key, f"unknown value {raw!r}; expected one of: {choices}")
+            self.check.add(key, f"unknown value {_short(raw)}; expected one of: {choices}")
             return None
 
     def year(self, key: str) -> int | None:
@@ -235,9 +269,28 @@ def _type_name(kind: type[Any]) -> str:
     }.get(kind, kind.__name__)
 
 
+# Bounded in depth and width: a plain repr of a YAML alias bomb (ten lists of ten, nine
+# levels deep, in a few hundred bytes) would build a string of billions of characters.
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxset = 3, 4, 4, 4
+_SHORT.maxstring, _SHORT.maxother, _SHORT.maxlong = 60, 60, 40
+
+
 def _describe(value: Any) -> str:
-    text = repr(value)
-    return f"{type(value).__name__} {text[:60]}{'…' if len(text) > 60 else ''}"
+    return f"{type(value).__name__} {_short(value)}"
+
+
+def _short(value: Any) -> str:
+    """A value quoted in a message: repr, bounded in length, depth and width."""
+    text = _SHORT.repr(value)
+    return text if len(text) <= 100 else f"{text[:99]}…"
+
+
+def _field_name(key: Any) -> str:
+    """A mapping key as a field name in a problem, one short printable line."""
+    if isinstance(key, str) and key.isprintable() and len(key) <= 60:
+        return key
+    return _short(key)
 
 
 def _choices(enum: Any) -> str:
@@ -245,8 +298,8 @@ def _choices(enum: Any) -> str:
 
 
 def _parse_yaml(name: str, data: bytes, problems: list[Problem]) -> Any:
-    if data == _TOO_LARGE:
-        problems.append(Problem(name, "", "", f"file is larger than {MAX_FILE_BYTES} bytes"))
+    if isinstance(data, _Unreadable):
+        problems.append(Problem(name, "", "", data.reason))
         return None
     try:
         text = data.decode("utf-8")
@@ -254,6 +307,9 @@ def _parse_yaml(name: str, data: bytes, problems: list[Problem]) -> Any:
         problems.append(Problem(name, "", "", f"not valid UTF-8 (byte {error.start})"))
         return None
     try:
+        if _too_deep(text):
+            problems.append(Problem(name, "", "", f"nested more than {MAX_NESTING} levels deep"))
+            return None
         return yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
@@ -263,6 +319,19 @@ def _parse_yaml(name: str, data: bytes, problems: list[Problem]) -> Any:
     except RecursionError:
         problems.append(Problem(name, "", "", "not valid YAML: nested too deeply"))
     return None
+
+
+def _too_deep(text: str) -> bool:
+    """Whether collections nest deeper than ``MAX_NESTING``, from the (iterative) event stream."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_YamlLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_NESTING:
+                return True
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return False
 
 
 def _entries(
@@ -281,7 +350,11 @@ def _entries(
             check.add("", f"expected a mapping, got {_describe(item)}")
             continue
         identifier = item.get(key)
-        if isinstance(identifier, str) and identifier.strip():
+        if (
+            isinstance(identifier, str)
+            and identifier.strip()
+            and _field_name(identifier) == identifier
+        ):
             check.entry = identifier
         yield check, item
 
@@ -300,13 +373,16 @@ def _load_sources(name: str, document: Any, problems: list[Problem]) -> list[Sou
             if not _SOURCE_ID.match(source_id):
                 check.add("id", "use lower-case letters, digits and '-'")
             elif source_id in seen:
-                check.add("id", f"duplicate id {source_id!r}")
+                check.add("id", f"duplicate id {_short(source_id)}")
             seen.add(source_id)
         title = entry.text("title", nullable=True)
         kind = entry.required_enum("kind", SourceKind, _choices(SourceKind))
         seed_file = entry.text("seed_file")
         if seed_file is not None and (
-            "/" in seed_file or "\\" in seed_file or seed_file.startswith(".")
+            "/" in seed_file
+            or "\\" in seed_file
+            or seed_file.startswith(".")
+            or not seed_file.isprintable()
         ):
             check.add("seed_file", "must be a plain file name in the seeds directory")
             seed_file = None
@@ -347,7 +423,7 @@ def _load_actors(name: str, document: Any, problems: list[Problem]) -> list[Acto
             if not _ACTOR_CODE.match(code):
                 check.add("code", "use 2–16 upper-case letters or digits (ISO alpha-3 for states)")
             elif code in seen:
-                check.add("code", f"duplicate code {code!r}")
+                check.add("code", f"duplicate code {_short(code)}")
             seen.add(code)
         actor_name = entry.text("name")
         kind = entry.required_enum("kind", ActorKind, _choices(ActorKind))
@@ -359,7 +435,7 @@ def _load_actors(name: str, document: Any, problems: list[Problem]) -> list[Acto
         shapes = _string_list(entry, "map") or []
         for shape in shapes:
             if not _ISO2.match(shape):
-                check.add("map", f"{shape!r} is not an ISO 3166-1 alpha-2 code")
+                check.add("map", f"{_short(shape)} is not an ISO 3166-1 alpha-2 code")
         if shapes and kind is not None and kind is not ActorKind.STATE:
             check.add("map", f"an {kind.value} has no shape on the map")
         other_names = _other_names(entry)
@@ -385,7 +461,7 @@ def _load_actors(name: str, document: Any, problems: list[Problem]) -> list[Acto
         for link in ("predecessor", "successor"):
             target = getattr(actor, link)
             if target is not None and target not in codes:
-                check.add(link, f"unknown actor code {target!r}")
+                check.add(link, f"unknown actor code {_short(target)}")
     return actors
 
 
@@ -409,7 +485,7 @@ def _other_names(entry: _Entry) -> list[ActorName]:
         sub = _Entry(item, entry.check, frozenset({"name", "start", "end"}))
         for key in item:
             if key not in sub.allowed:
-                entry.check.add(f"names.{key}", "unknown field")
+                entry.check.add(f"names.{_field_name(key)}", "unknown field")
         names.append(ActorName(item["name"], sub.year("start"), sub.year("end")))
     return names
 
@@ -424,7 +500,7 @@ def _load_governments(name: str, document: Any, problems: list[Problem]) -> list
         code = entry.text("code")
         if code is not None:
             if code in seen:
-                check.add("code", f"duplicate code {code!r}")
+                check.add("code", f"duplicate code {_short(code)}")
             seen.add(code)
         gov_name = entry.text("name")
         start = _calendar_date(entry, "start", required=True)
@@ -450,6 +526,10 @@ def _calendar_date(entry: _Entry, key: str, *, required: bool) -> dt.date | None
     if value is None:
         if key == "start":
             entry.check.add(key, "must not be empty")
+        return None
+    if isinstance(value, dt.datetime):
+        # A YAML timestamp with a time of day; comparing it with a plain date would raise.
+        entry.check.add(key, f"expected a date without a time of day, got {value.isoformat()}")
         return None
     if isinstance(value, dt.date):
         return value
@@ -504,13 +584,13 @@ def _load_fact_file(
         return []
     for key in document:
         if key not in ("source", "facts"):
-            problems.append(Problem(name, "", str(key), "unknown field"))
+            problems.append(Problem(name, "", _field_name(key), "unknown field"))
     source_id = document.get("source")
     if not isinstance(source_id, str):
         problems.append(Problem(name, "", "source", "missing source id"))
         source_id = None
     elif source_id not in source_ids:
-        problems.append(Problem(name, "", "source", f"unknown source {source_id!r}"))
+        problems.append(Problem(name, "", "source", f"unknown source {_short(source_id)}"))
         source_id = None
     facts: list[Fact] = []
     for check, data in _entries(name, document.get("facts"), problems, key="id"):
@@ -611,20 +691,25 @@ def _amount(entry: _Entry) -> Amount | None:
     check = entry.check
     for key in data:
         if key not in _AMOUNT_FIELDS:
-            check.add(f"amount.{key}", "unknown field")
-    value = data.get("value")
-    if isinstance(value, bool) or not isinstance(value, int | float):
+            check.add(f"amount.{_field_name(key)}", "unknown field")
+    raw_value = data.get("value")
+    value: float | None = None
+    if isinstance(raw_value, bool) or not isinstance(raw_value, int | float):
         check.add("amount.value", "the figure must be a number")
-        value = None
-    elif value <= 0:
-        check.add("amount.value", "the figure must be positive")
-        value = None
+    else:
+        try:
+            value = float(raw_value)
+        except OverflowError:  # an integer beyond any float
+            value = math.inf
+        if not math.isfinite(value) or value <= 0:
+            check.add("amount.value", "the figure must be a positive, finite number")
+            value = None
     currency = data.get("currency")
     if not isinstance(currency, str) or not currency:
         check.add("amount.currency", "an amount needs a currency (ISO 4217, e.g. USD)")
         currency = None
     elif not _CURRENCY.match(currency):
-        check.add("amount.currency", f"{currency!r} is not an ISO 4217 code")
+        check.add("amount.currency", f"{_short(currency)} is not an ISO 4217 code")
         currency = None
     raw_kind = data.get("kind")
     kind = None
@@ -636,7 +721,7 @@ def _amount(entry: _Entry) -> Amount | None:
         except ValueError:
             check.add(
                 "amount.kind",
-                f"unknown value {raw_kind!r}; expected one of: {_choices(AmountKind)}",
+                f"unknown value {_short(raw_kind)}; expected one of: {_choices(AmountKind)}",
             )
     approximate = data.get("approximate", False)
     if not isinstance(approximate, bool):
@@ -648,7 +733,7 @@ def _amount(entry: _Entry) -> Amount | None:
         price_basis = "current"
     if value is None or currency is None or kind is None:
         return None
-    return Amount(float(value), currency, kind, approximate, price_basis)
+    return Amount(value, currency, kind, approximate, price_basis)
 
 
 def load_corpus(files: Mapping[str, bytes]) -> tuple[Corpus, list[Problem]]:
@@ -670,7 +755,10 @@ def load_corpus(files: Mapping[str, bytes]) -> tuple[Corpus, list[Problem]]:
     for name in sorted(files):
         if not name.startswith(f"{FACTS_DIR}/"):
             continue
+        reported = len(problems)
         document = _parse(files, name, problems)
+        if document is None and len(problems) > reported:
+            continue  # unreadable or not YAML: said already, it is not also "empty"
         for fact in _load_fact_file(name, document, problems, source_ids, seen_ids, quotes):
             if _check_partners(_Checker(name, problems, fact.id), fact, actors_by_code):
                 facts.append(fact)
@@ -705,11 +793,11 @@ def _check_same_events(
         if target_id == fact.id:
             check.add("same_event_as", "a fact cannot be the same event as itself")
         elif target_id not in fact_files:
-            check.add("same_event_as", f"unknown fact id {target_id!r}")
+            check.add("same_event_as", f"unknown fact id {_short(target_id)}")
         elif target is not None and target.same_event_as is not None:
             check.add(
                 "same_event_as",
-                f"{target_id!r} itself points to {target.same_event_as!r}; "
+                f"{_short(target_id)} itself points to {_short(target.same_event_as)}; "
                 "point to that primary fact",
             )
 
@@ -719,7 +807,7 @@ def _check_partners(check: _Checker, fact: Fact, actors: Mapping[str, Actor]) ->
     for code in fact.partners:
         actor = actors.get(code)
         if actor is None:
-            check.add("partners", f"unknown actor code {code!r}")
+            check.add("partners", f"unknown actor code {_short(code)}")
             valid = False
             continue
         if code == "AFG":
