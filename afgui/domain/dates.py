@@ -12,9 +12,10 @@ import re
 from afgui.domain.model import FactDate
 from afgui.domain.vocab import DatePrecision, YearBasis
 
-_POINT = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_SPAN = re.compile(r"^(\d{4})/(\d{4}|\.\.)$")
-_DECADE = re.compile(r"^(\d{3})0s$")
+# ASCII digits only: ``\d`` alone also matches Arabic-Indic and full-width digits.
+_POINT = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)
+_SPAN = re.compile(r"^(\d{4})/(\d{4}|\.\.)$", re.ASCII)
+_DECADE = re.compile(r"^(\d{3})0s$", re.ASCII)
 
 
 class DateFormatError(ValueError):
