@@ -8,23 +8,24 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, NoReturn
 
 from afgui import __version__
-from afgui.curation.build import build_database
 from afgui.curation.loader import CurationError, Problem, load_corpus, read_source_tree
 from afgui.curation.provision import (
     DatabaseUnavailableError,
     OpenedDatabase,
+    build_explicit,
     bundled_sources_root,
     describe_url,
     open_database,
 )
 from afgui.curation.quotes import check_quotes, find_seeds_dir
-from afgui.data.engine import make_engine, url_from_environment
+from afgui.data.engine import url_from_environment
 from afgui.domain.measures import event_weight
 from afgui.domain.model import FactDate
 from afgui.domain.vocab import DatePrecision
@@ -54,7 +55,10 @@ def _sources_root(args: argparse.Namespace) -> Path | None:
 
 def _open(args: argparse.Namespace) -> OpenedDatabase:
     url = args.db or url_from_environment()
-    opened = open_database(url, sources_root=_sources_root(args))
+    return _warned(open_database(url, sources_root=_sources_root(args)))
+
+
+def _warned(opened: OpenedDatabase) -> OpenedDatabase:
     for warning in opened.warnings:
         print(f"afgui-db: warning: {warning}", file=sys.stderr)
     return opened
@@ -94,16 +98,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         raise CurationError(problems)
     url = args.db or url_from_environment()
     if url is None:
-        opened = open_database(None, sources_root=root)
+        opened = _warned(open_database(None, sources_root=root))
+        opened.engine.dispose()
         where = describe_url(opened.url)
         state = "rebuilt" if opened.rebuilt else "already current"
         print(f"{where}: {state} ({len(corpus.facts)} facts)")
         return EXIT_OK
-    engine = make_engine(url)
-    try:
-        build_database(engine, corpus)
-    finally:
-        engine.dispose()
+    build_explicit(url, corpus)
     print(f"{describe_url(url)}: built ({len(corpus.facts)} facts)")
     return EXIT_OK
 
@@ -252,12 +253,19 @@ def _count(text: str) -> int:
     return value
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line (argparse prints the whole usage first), exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="afgui-db", description="Validate, build, export and inspect afgui's curated data."
     )
     parser.add_argument("--version", action="version", version=f"afgui {__version__}")
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--db",
         metavar="URL",
@@ -341,7 +349,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CommandError, DatabaseUnavailableError) as error:
         print(f"afgui-db: {error}", file=sys.stderr)
     except BrokenPipeError:
+        # The reader went away (``afgui-db export | head``): stop quietly, and point stdout
+        # at /dev/null so the interpreter's final flush does not complain again.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_FAILED
+    except UnicodeEncodeError as error:
+        print(
+            f"afgui-db: cannot write {error.object[error.start : error.end]!a} in the output's "
+            f"encoding ({error.encoding}); use --out FILE or set PYTHONIOENCODING=utf-8",
+            file=sys.stderr,
+        )
     except KeyboardInterrupt:
         return 130
     return EXIT_FAILED
