@@ -7,10 +7,10 @@ user action.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from afgui.data.schema import (
@@ -130,12 +130,17 @@ def _fact_from_row(row: FactRow, partners: Sequence[str]) -> Fact:
     )
 
 
-def _partners_of(session: Session, fact_ids: Iterable[str] | None) -> dict[str, list[str]]:
+def _partners_of(session: Session, fact_ids: Select[str] | None) -> dict[str, list[str]]:
+    """Partners of the facts ``fact_ids`` selects (all facts when None).
+
+    A subquery, not a list of bound ids: a popular partner of a large database has more
+    facts than SQLite allows parameters in one statement (32 766).
+    """
     query = select(FactPartnerRow.fact_id, FactPartnerRow.actor_code).order_by(
         FactPartnerRow.fact_id, FactPartnerRow.position
     )
     if fact_ids is not None:
-        query = query.where(FactPartnerRow.fact_id.in_(list(fact_ids)))
+        query = query.where(FactPartnerRow.fact_id.in_(fact_ids))
     partners: dict[str, list[str]] = defaultdict(list)
     for fact_id, actor_code in session.execute(query):
         partners[fact_id].append(actor_code)
@@ -157,7 +162,7 @@ def load_facts_of_partner(session: Session, actor_code: str) -> list[Fact]:
     """The facts naming ``actor_code`` among their partners, in time order."""
     ids = select(FactPartnerRow.fact_id).where(FactPartnerRow.actor_code == actor_code)
     rows = list(session.scalars(select(FactRow).where(FactRow.id.in_(ids))))
-    partners = _partners_of(session, [row.id for row in rows])
+    partners = _partners_of(session, ids)
     return _ordered([_fact_from_row(row, partners[row.id]) for row in rows])
 
 
@@ -227,12 +232,9 @@ def load_aid_facts(session: Session, actor_code: str | None = None) -> list[Fact
     principal = select(FactPartnerRow.fact_id).where(FactPartnerRow.position == 0)
     if actor_code is not None:
         principal = principal.where(FactPartnerRow.actor_code == actor_code)
-    rows = list(
-        session.scalars(
-            select(FactRow).where(FactRow.amount.is_not(None), FactRow.id.in_(principal))
-        )
-    )
-    partners = _partners_of(session, None if actor_code is None else [row.id for row in rows])
+    chosen = select(FactRow.id).where(FactRow.amount.is_not(None), FactRow.id.in_(principal))
+    rows = list(session.scalars(select(FactRow).where(FactRow.id.in_(chosen))))
+    partners = _partners_of(session, None if actor_code is None else chosen)
     return _ordered([_fact_from_row(row, partners[row.id]) for row in rows])
 
 
