@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QThread
+from PySide6.QtCore import QCoreApplication, QEventLoop, QPointF, QThread, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from afgui.curation.loader import CurationError
@@ -31,6 +31,8 @@ from afgui.ui.state import AppState
 from afgui.ui.theme import apply_theme
 
 DEFAULT_SIZE = (1440, 900)
+GEOMETRY_DELAY_MS = 400
+E2E_COUNTRIES = ("PK", "IN", "CN", "RU", "US", "IR", "JP", "SA", "TR", "UZ")
 HEADLESS_SIZE = (1280, 800)
 
 
@@ -48,6 +50,7 @@ class Options:
     report: Path | None
     report_on_exit: Path | None
     size: tuple[int, int] | None
+    e2e_geometry: Path | None = None
 
     @property
     def headless(self) -> bool:
@@ -92,6 +95,8 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         metavar="JSON",
         help="run normally and write the report when the window closes (for end-to-end tests)",
     )
+    # Test hook: where the end-to-end tests find the slider and countries on screen.
+    parser.add_argument("--e2e-geometry", type=Path, help=argparse.SUPPRESS)
     parser.add_argument(
         "--size",
         type=_size,
@@ -108,6 +113,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         report=args.report,
         report_on_exit=args.report_on_exit,
         size=args.size,
+        e2e_geometry=args.e2e_geometry,
     )
 
 
@@ -175,7 +181,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     if options.report_on_exit is not None:
         target = options.report_on_exit
         app.aboutToQuit.connect(lambda: _write_json(target, window_report(window)))
+    if options.e2e_geometry is not None:
+        geometry_path = options.e2e_geometry
+        QTimer.singleShot(GEOMETRY_DELAY_MS, lambda: _write_geometry(window, geometry_path))
     return app.exec()
+
+
+def _write_geometry(window: MainWindow, path: Path) -> None:
+    """Screen positions of the slider's years and of a few countries (end-to-end tests)."""
+    window.map_panel.map.settle()
+    slider = window.time_controls.slider
+    y = slider.track_rect().center().y()
+    years = {}
+    for year in range(slider.minimum(), slider.maximum() + 1):
+        point = slider.mapToGlobal(QPointF(slider.x_of(year + 0.5), y)).toPoint()
+        years[str(year)] = [point.x(), point.y()]
+    world = window.map_panel.map
+    countries = {}
+    for code in E2E_COUNTRIES:
+        if code in world.codes:
+            point = world.mapToGlobal(world.country_point(code)).toPoint()
+            countries[code] = [point.x(), point.y()]
+    _write_json(path, {"window": int(window.winId()), "slider": years, "map": countries})
 
 
 def initial_state(options: Options, catalog: Catalog, relations: RelationsService) -> AppState:

@@ -303,6 +303,15 @@ def _fact_html(
     parts.append(f"<br><span class='muted'>Source: {esc(source_name)}</span>")
     if fact.date.note:
         parts.append(f"<br><span class='faint'>Date: {esc(fact.date.note)}</span>")
+    if fact.same_event_as:
+        parts.append(
+            f"<br><span class='faint'>Same event as {esc(fact.same_event_as)}; counted once.</span>"
+        )
+    if fact.third_party:
+        parts.append(
+            "<br><span class='faint'>Between foreign actors about Afghanistan; "
+            "not counted in the strength.</span>"
+        )
     parts.append("</td></tr></table>")
     return "".join(parts)
 

@@ -122,6 +122,7 @@ class MainWindow(QMainWindow):
 
         QShortcut(QKeySequence.StandardKey.Find, self, self.partner_list.search.setFocus)
         QShortcut(QKeySequence("Ctrl+Space"), self, self.time_controls.toggle_play)
+        QShortcut(QKeySequence.StandardKey.Quit, self, self.close)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)

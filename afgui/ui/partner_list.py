@@ -312,8 +312,13 @@ class PartnerFilterProxy(QSortFilterProxyModel):
         self._needle = ""
 
     def set_search(self, text: str) -> None:
-        self._needle = text.strip().casefold()
-        self.invalidateRowsFilter()
+        if hasattr(self, "beginFilterChange"):  # Qt 6.10+; invalidateRowsFilter is deprecated
+            self.beginFilterChange()
+            self._needle = text.strip().casefold()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # pragma: no cover - older Qt
+            self._needle = text.strip().casefold()
+            self.invalidateRowsFilter()
 
     def resort(self) -> None:
         """Sort again if the rows' new values broke the order."""

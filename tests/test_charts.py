@@ -1,0 +1,116 @@
+"""The charts: strength per Afghan side and aid over time, with a year cursor in step."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtWidgets import QGraphicsRectItem
+from sqlalchemy import Engine
+
+from afgui.services.measures import ViewSide
+from afgui.ui.charts import LINE_SIDES, ChartsView
+from tests.window_support import make_state, services
+
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
+
+
+@pytest.fixture
+def charts(qtbot, fixture_engine: Engine) -> ChartsView:
+    catalog, relations = services(fixture_engine)
+    state = make_state(relations, year=1997, side=ViewSide.TALIBAN)
+    widget = ChartsView(state, catalog, relations)
+    qtbot.addWidget(widget)
+    widget.resize(800, 320)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def finite(values: object) -> list[float]:
+    return [float(v) for v in values if v is not None and not math.isnan(v)]  # type: ignore[attr-defined]
+
+
+def test_selection_draws_one_line_per_side_and_the_aid(charts: ChartsView) -> None:
+    relations = charts._relations
+    assert all(
+        len(finite(line.yData if line.yData is not None else [])) == 0
+        for line in charts.lines.values()
+    )
+    assert charts.placeholder.isVisible()
+    charts._state.select("JPN")
+    assert not charts.placeholder.isVisible()
+    for side in LINE_SIDES:
+        _, expected = relations.series("JPN", side)
+        assert finite(charts.lines[side].yData) == pytest.approx(finite(expected))
+    heights = {kind: list(bar.opts["height"]) for kind, bar in charts.bars.items()}
+    assert sorted(h for values in heights.values() for h in values) == [1000.0, 2000.0]
+    assert charts.title.text() == "Japan over time"
+    assert "pledge" in charts.legend.text() and "cumulative total" in charts.legend.text()
+
+
+def test_items_are_created_once(charts: ChartsView) -> None:
+    lines = dict(charts.lines)
+    bars = dict(charts.bars)
+    items = list(charts.strength_plot.items)
+    for code in ("JPN", "PAK", "", "SUN"):
+        charts._state.select(code)
+    charts._state.set_side("both")
+    assert charts.lines == lines and charts.bars == bars
+    assert list(charts.strength_plot.items) == items
+
+
+def test_viewed_side_is_drawn_strong(charts: ChartsView) -> None:
+    charts._state.select("PAK")
+    assert charts.pen_of(ViewSide.TALIBAN).widthF() > charts.pen_of(ViewSide.GOVERNMENT).widthF()
+    charts._state.set_side("government")
+    assert charts.pen_of(ViewSide.GOVERNMENT).widthF() > charts.pen_of(ViewSide.TALIBAN).widthF()
+    charts._state.set_side("both")
+    assert charts.pen_of(ViewSide.BOTH).style() == Qt.PenStyle.DashLine
+    assert "font-weight:600;'>both pooled" in charts.legend.text()
+
+
+def test_government_periods_are_shaded(charts: ChartsView) -> None:
+    shades = [item for item in charts.strength_plot.items if isinstance(item, QGraphicsRectItem)]
+    assert len(shades) == len(charts._periods) > 0
+    codes = [government.code for _, _, government in charts._periods]
+    assert "taliban-emirate-1" in codes
+
+
+def test_cursor_follows_the_year(charts: ChartsView) -> None:
+    assert charts.cursor_year() == 1997
+    charts._state.set_year(2010)
+    assert charts.cursor_year() == 2010
+    assert math.floor(charts.aid_cursor.value()) == 2010
+    assert charts.year_cursor.label.toPlainText() == "2010"
+
+
+def test_dragging_the_cursor_moves_the_year(qtbot, charts: ChartsView) -> None:
+    charts._state.select("PAK")
+    view = charts.graphics
+    box = charts.strength_plot.getViewBox()
+
+    def on_screen(year: float) -> QPoint:
+        scene = box.mapViewToScene(QPointF(year, 0))
+        return view.mapFromScene(scene)
+
+    start = on_screen(1997.5)
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
+    for year in (1999.5, 2002.5, 2005.5):
+        qtbot.mouseMove(view.viewport(), on_screen(year))
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=on_screen(2005.5))
+    assert charts._state.year == 2005
+    assert charts.cursor_year() == 2005
+    assert math.floor(charts.aid_cursor.value()) == 2005
+
+
+def test_tooltips_give_values_and_aid(charts: ChartsView) -> None:
+    charts._state.select("JPN")
+    charts._state.set_side("government")
+    text = charts.tooltip_text(2002, aid=False)
+    assert text.startswith("2002\n")
+    assert "Kabul government: +" in text and "Taliban: —" in text
+    aid = charts.tooltip_text(2002, aid=True)
+    assert "pledge: 1,000 million USD" in aid and "cumulative total: 2,000 million USD" in aid
+    assert charts.tooltip_text(1500, aid=False) == ""

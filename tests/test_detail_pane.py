@@ -1,0 +1,197 @@
+"""The detail pane: the selected partner at the year, why its value is what it is, and
+its facts, with untrusted fact text shown as text."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine
+
+from afgui.domain.model import Amount, Citation, Fact, FactDate, Source
+from afgui.domain.vocab import (
+    AfghanSide,
+    AmountKind,
+    DatePrecision,
+    FactKind,
+    SourceKind,
+    YearBasis,
+)
+from afgui.services.measures import ViewSide
+from afgui.ui import theme
+from afgui.ui.detail_pane import (
+    DetailPane,
+    amount_text,
+    date_text,
+    fact_is_of_year,
+    render_body,
+)
+from tests.window_support import make_state, services
+
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
+
+HOSTILE_TEXT = "<b>bold</b> & <script>alert(1)</script>"
+
+
+def fact(year: int | None, summary: str = "Something happened.", **changes: object) -> Fact:
+    values: dict[str, object] = {
+        "id": f"f-{year}",
+        "partners": ("PAK",),
+        "kind": FactKind.MEETING,
+        "afghan_side": AfghanSide.TALIBAN,
+        "date": FactDate(DatePrecision.YEAR, year, end_year=year),
+        "tone": 1,
+        "summary": summary,
+        "citation": Citation("src", "the quote"),
+    }
+    values.update(changes)
+    return Fact(**values)  # type: ignore[arg-type]
+
+
+def test_dates_say_how_certain_they_are() -> None:
+    assert date_text(FactDate(DatePrecision.DAY, 1997, 5, 25, end_year=1997)) == "1997-05-25"
+    context = FactDate(DatePrecision.YEAR, 2002, end_year=2002, basis=YearBasis.CONTEXT)
+    assert date_text(context) == "2002, year from context"
+    span = FactDate(DatePrecision.SPAN, 1979, end_year=1989, basis=YearBasis.INFERRED)
+    assert date_text(span) == "1979/1989 (span), year inferred"
+    assert date_text(FactDate(DatePrecision.UNKNOWN)) == "undated"
+
+
+def test_amounts_are_readable() -> None:
+    assert amount_text(1e9, "USD") == "USD 1 billion"
+    assert amount_text(2.5e8, "USD", approximate=True) == "≈ USD 250 million"
+    assert amount_text(12500, "EUR") == "EUR 12,500"
+
+
+def test_a_span_belongs_to_each_of_its_years() -> None:
+    span = fact(1979, date=FactDate(DatePrecision.SPAN, 1979, end_year=1989))
+    assert fact_is_of_year(span, 1985)
+    assert not fact_is_of_year(span, 1990)
+    assert fact_is_of_year(fact(1997), 1997)
+    assert not fact_is_of_year(fact(None, date=FactDate(DatePrecision.UNKNOWN)), 1997)
+
+
+def test_fact_text_is_escaped_never_interpreted(qapp) -> None:
+    hostile = fact(
+        1997,
+        HOSTILE_TEXT,
+        citation=Citation("src", "quote with <i>markup</i>"),
+        amount=Amount(2.5e8, "USD", AmountKind.PLEDGE, approximate=True),
+    )
+    html = render_body(
+        code="PAK",
+        year=1997,
+        side=ViewSide.TALIBAN,
+        explanation=None,
+        facts=[hostile],
+        aid=(),
+        sources={"src": Source("src", "A <title>", SourceKind.NEWS, "seed.txt")},
+        names={"PAK": "Pakistan"},
+    )
+    assert "<script>" not in html and "<b>bold</b>" not in html
+    assert "&lt;script&gt;" in html and "&lt;i&gt;markup&lt;/i&gt;" in html
+    assert "A &lt;title&gt;" in html
+    from PySide6.QtGui import QTextDocument
+
+    document = QTextDocument()
+    document.setHtml(html)
+    text = document.toPlainText()
+    assert HOSTILE_TEXT in text
+    assert "quote with <i>markup</i>" in text
+    assert "≈ USD 250 million (pledge)" in text
+
+
+def test_the_years_own_facts_are_highlighted_and_later_ones_faded() -> None:
+    facts = [fact(1990, "Earlier."), fact(1997, "This year."), fact(2005, "Later.")]
+    html = render_body(
+        code="PAK",
+        year=1997,
+        side=ViewSide.TALIBAN,
+        explanation=None,
+        facts=facts,
+        aid=(),
+        sources={},
+        names={},
+    )
+    blocks = html.split("<table width='100%'")[1:]
+    highlight = theme.HIGHLIGHT_ROW.name()
+    faint = theme.FAINT_INK.name()
+    assert [highlight in block for block in blocks] == [False, True, False]
+    assert [f"color:{faint}'>" in block for block in blocks] == [False, False, True]
+    # A fact of the other Afghan side is faded too.
+    html = render_body(
+        code="PAK",
+        year=1997,
+        side=ViewSide.GOVERNMENT,
+        explanation=None,
+        facts=facts[:1],
+        aid=(),
+        sources={},
+        names={},
+    )
+    assert f"color:{faint}'>" in html.split("<table width='100%'")[1]
+
+
+@pytest.fixture
+def pane(qtbot, fixture_engine: Engine) -> DetailPane:
+    catalog, relations = services(fixture_engine)
+    state = make_state(relations, year=1997, side=ViewSide.TALIBAN)
+    widget = DetailPane(state, catalog, relations)
+    qtbot.addWidget(widget)
+    widget.resize(440, 600)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def test_without_selection_it_shows_the_year_and_a_hint(pane: DetailPane) -> None:
+    text = pane.plain_text()
+    assert text.startswith("1997")
+    assert "Afghan government: Islamic Emirate of Afghanistan" in text
+    assert "Select a partner" in text
+
+
+def test_selection_fills_the_pane(pane: DetailPane) -> None:
+    pane._state.select("PAK")
+    text = pane.plain_text()
+    assert text.startswith("Pakistan\nstate · PAK · in 1997")
+    assert "Afghan government: Islamic Emirate of Afghanistan · Taliban" in text
+    assert "Viewing: Taliban" in text
+    assert "Status: recognition" in text
+    assert "Strength: +" in text
+    assert "Why +" in text
+    assert "Pakistan recognises the Taliban government." in text  # the contributing fact
+    assert "Pakistan recognised the Taliban government on 25 May 1997" in text  # its quote
+    assert "1997-05-25" in text
+    assert "Timeline · 1 fact" in text
+
+
+def test_year_change_updates_header_at_once_and_body_when_settled(qtbot, pane: DetailPane) -> None:
+    state = pane._state
+    state.select("JPN")
+    assert "no data in 1997" in pane.plain_text()
+    state.set_side("government")
+    state.set_year(2002)
+    assert "in 2002" in pane.plain_text()
+    assert pane.body_pending
+    qtbot.waitUntil(lambda: not pane.body_pending, timeout=3000)
+    text = pane.plain_text()
+    assert "Japan pledges $1 billion." in text
+    assert "Aid figures" in text
+    assert "USD 1 billion" in text and "pledge" in text
+    assert "USD 2 billion" in text and "cumulative total" in text
+
+
+def test_historic_names_and_states_that_no_longer_exist(pane: DetailPane) -> None:
+    state = pane._state
+    state.select("SUN")
+    pane.flush()
+    assert "Note: Soviet Union did not exist in 1997" in pane.plain_text()
+    state.select("IRN")
+    assert "Afghanistan and Iran quarrel over water." in pane.plain_text()
+    assert "undated" in pane.plain_text()
+
+
+def test_an_actor_without_facts_can_be_selected(pane: DetailPane) -> None:
+    pane._state.select("SAU")
+    text = pane.plain_text()
+    assert text.startswith("Saudi Arabia")
+    assert "Timeline · 0 facts" in text
