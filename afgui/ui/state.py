@@ -1,6 +1,7 @@
 """The one shared state of the main window: the year, the Afghan side and the selected partner.
 
-Every view reads these three values and follows their signals; no view talks to another.
+A second partner may be chosen to compare with the selected one (``compare``). Every view
+reads these values and follows their signals; no view talks to another.
 A setter that is given the current value emits nothing, so views that echo a change back
 (the slider, the list, the chart cursor) cannot start a loop.
 """
@@ -18,6 +19,8 @@ class AppState(QObject):
     year_changed = Signal(int)
     side_changed = Signal(str)
     selection_changed = Signal(str)
+    #: The partner compared with the selection ("" for none).
+    compare_changed = Signal(str)
 
     def __init__(
         self,
@@ -27,6 +30,7 @@ class AppState(QObject):
         year: int | None = None,
         side: ViewSide = ViewSide.GOVERNMENT,
         selection: str = "",
+        compare: str = "",
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -37,6 +41,7 @@ class AppState(QObject):
         self._year = self._clamp(last_year if year is None else year)
         self._side = ViewSide(side)
         self._selection = selection
+        self._compare = "" if compare == selection else compare
 
     @property
     def first_year(self) -> int:
@@ -58,6 +63,10 @@ class AppState(QObject):
     def selection(self) -> str:
         return self._selection
 
+    @property
+    def compare(self) -> str:
+        return self._compare
+
     def _clamp(self, year: int) -> int:
         return min(max(int(year), self._first_year), self._last_year)
 
@@ -76,7 +85,22 @@ class AppState(QObject):
             self.side_changed.emit(value.value)
 
     def select(self, code: str) -> None:
-        """Select the partner ``code`` everywhere; ``""`` clears the selection."""
+        """Select the partner ``code`` everywhere; ``""`` clears the selection.
+
+        Selecting the partner being compared ends the comparison (a partner is not
+        compared with itself).
+        """
         if code != self._selection:
             self._selection = code
+            if code and code == self._compare:
+                self._compare = ""
+                self.compare_changed.emit("")
             self.selection_changed.emit(code)
+
+    def set_compare(self, code: str) -> None:
+        """Compare ``code`` with the selection; ``""`` (or the selection itself) ends it."""
+        if code == self._selection:
+            code = ""
+        if code != self._compare:
+            self._compare = code
+            self.compare_changed.emit(code)
