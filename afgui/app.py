@@ -103,6 +103,12 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         metavar="WxH",
         help=f"window size (headless default {HEADLESS_SIZE[0]}x{HEADLESS_SIZE[1]})",
     )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check that this installation works (bundled data, window drawn offscreen), "
+        "print one line and exit",
+    )
     args = parser.parse_args(argv)
     return Options(
         year=args.year,
@@ -136,6 +142,11 @@ def _write_json(path: Path, data: object) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if "--self-test" in (sys.argv[1:] if argv is None else argv):
+        # For installers and packagers (afgui/selftest.py composes its own window).
+        from afgui.selftest import run_self_test
+
+        return run_self_test()
     options = parse_args(argv)
     if options.headless:
         # The same window, drawn without a display.
