@@ -49,6 +49,9 @@ BAR_GROUP_WIDTH = 0.9
 #: How far up and down the government shading reaches, in data units, until the aid
 #: axis is known (large enough to cover any view, small enough for the rasteriser).
 SHADE_REACH = 100.0
+#: The aid plot's height, axis included, when there is nothing to draw in it.
+EMPTY_AID_HEIGHT = 72
+UNLIMITED = 16_777_215  # QWIDGETSIZE_MAX
 #: Years of context shown before a partner's first value.
 LEAD_YEARS = 5
 
@@ -349,16 +352,18 @@ class ChartsView(QWidget):
                 width=np.array(widths, dtype=float),
             )
         others = sum(count for other, count in currencies.items() if other != currency)
-        label = f"Aid, M {currency}"
+        heights = [p.amount / 1e6 for p in self._aid if p.currency == currency]
+        label = f"Aid, M {currency}" if heights else "Aid"
         if others:
             label += f" (+{others} other)"
         self.aid_plot.getAxis("left").setLabel(label, **{"color": theme.MUTED_INK.name()})
-        heights = [p.amount / 1e6 for p in self._aid if p.currency == currency]
         top = max(heights) if heights else 1.0
         self.aid_plot.setYRange(0, top * 1.12, padding=0)
         for shade, plot in self._shades:
             if plot is self.aid_plot:
                 shade.setRect(QRectF(shade.rect().left(), -top, shade.rect().width(), top * 3))
+        # Without aid figures the aid plot shrinks and leaves the room to the strength.
+        self.aid_plot.setMaximumHeight(UNLIMITED if heights else EMPTY_AID_HEIGHT)
         self.aid_empty.setVisible(bool(self._state.selection) and not heights)
         self.aid_plot.getAxis("left").setStyle(showValues=bool(heights))
 

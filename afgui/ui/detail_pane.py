@@ -95,9 +95,8 @@ def government_text(governments: Sequence[Government], year: int) -> str:
             when.append(f"from {government.start.isoformat()}")
         if government.end is not None and government.end.year == year:
             when.append(f"until {government.end.isoformat()}")
-        side = theme.SIDE_LABELS.get(government.side.value, government.side.value)
         suffix = f" ({', '.join(when)})" if when else ""
-        parts.append(f"{government.name}{suffix} · {side}")
+        parts.append(f"{government.name}{suffix}")
     return "; ".join(parts)
 
 
