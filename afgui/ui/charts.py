@@ -19,6 +19,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QCursor, QFont, QPen
 from PySide6.QtWidgets import (
     QGraphicsItem,
+    QGraphicsLineItem,
     QGraphicsRectItem,
     QHBoxLayout,
     QLabel,
@@ -34,6 +35,7 @@ from afgui.services.catalog import Catalog
 from afgui.services.measures import SCALE_MAX, SCALE_MIN, AidPoint, RelationsService, ViewSide
 from afgui.ui import theme
 from afgui.ui.partner_list import strength_text
+from afgui.ui.safe_text import plain_tooltip
 from afgui.ui.state import AppState
 from afgui.ui.year_slider import fractional_year
 
@@ -125,11 +127,18 @@ class ChartsView(QWidget):
         self.graphics.ci.layout.setRowStretchFactor(1, 2)
 
         self._shade_governments(catalog.governments)
-        zero = pg.InfiniteLine(
-            pos=0, angle=0, pen=pg.mkPen(theme.FAINT_INK, width=1, style=Qt.PenStyle.DashLine)
-        )
-        zero.setZValue(-5)
-        self.strength_plot.addItem(zero)
+        # Guide lines as plain Qt items rather than the axes' grid: a grid makes every
+        # cursor move repaint both axes.
+        for level in (-10, -5, 0, 5, 10):
+            guide = QGraphicsLineItem(
+                float(state.first_year), float(level), float(state.last_year + 1), float(level)
+            )
+            pen = QPen(theme.FAINT_INK if level == 0 else _qcolor(theme.FAINT_INK, 70), 0)
+            if level == 0:
+                pen.setStyle(Qt.PenStyle.DashLine)
+            guide.setPen(pen)
+            guide.setZValue(-5)
+            self.strength_plot.addItem(guide, ignoreBounds=True)
 
         self.lines: dict[ViewSide, pg.PlotDataItem] = {}
         for side in LINE_SIDES:
@@ -204,7 +213,6 @@ class ChartsView(QWidget):
         plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.setMouseEnabled(x=False, y=False)
-        plot.showGrid(x=True, y=True, alpha=0.12)
         font = QFont(self.font())
         for name in ("left", "bottom"):
             axis = plot.getAxis(name)
@@ -414,7 +422,7 @@ class ChartsView(QWidget):
                 year = math.floor(box.mapSceneToView(position).x())
                 text = self.tooltip_text(year, aid=plot is self.aid_plot)
                 if text:
-                    QToolTip.showText(QCursor.pos(), text, self.graphics)
+                    QToolTip.showText(QCursor.pos(), plain_tooltip(text), self.graphics)
                 return
         QToolTip.hideText()
 
