@@ -4,7 +4,8 @@ It shows the partner's name and kind, the Afghan government of the year, the sta
 the strength with the facts that make it up, aid figures, and a timeline of every fact
 naming the partner (those up to the year in full ink, the year's own highlighted, later
 ones faded). Fact text is untrusted: every piece of it is HTML-escaped before it enters
-the rich-text document.
+the rich-text document, and the documents load no resource and open no link unasked
+(:mod:`afgui.ui.safe_text`).
 
 The per-selection query (one partner's facts) is small and cached per partner, so it
 runs on the UI thread; see :class:`DetailPane` for how year changes stay cheap.
@@ -18,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QMargins, QSize, Qt, QTimer
-from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent, QTextDocument
+from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
 
 from afgui.domain.measures import counts_toward
@@ -34,6 +35,7 @@ from afgui.services.measures import (
 )
 from afgui.ui import palette, theme
 from afgui.ui.partner_list import strength_text
+from afgui.ui.safe_text import InertTextDocument, SafeTextBrowser
 from afgui.ui.state import AppState
 
 #: How long the year must stand still before the body follows it.
@@ -330,7 +332,7 @@ class RichTextBlock(QWidget):
     def __init__(self, parent: QWidget | None = None, *, margins: QMargins) -> None:
         super().__init__(parent)
         self._margins = margins
-        self._document = QTextDocument(self)
+        self._document = InertTextDocument(self)
         self._document.setDocumentMargin(0)
         self._document.setDefaultFont(self.font())
         self._height = 0
@@ -417,7 +419,7 @@ class DetailPane(QWidget):
 
         self.header = RichTextBlock(self, margins=QMargins(14, 12, 14, 8))
         self.header.setAccessibleName("Selected partner")
-        self.browser = QTextBrowser(self)
+        self.browser = SafeTextBrowser(self)
         self.browser.setOpenLinks(False)
         self.browser.setOpenExternalLinks(False)
         self.browser.setFrameShape(QTextBrowser.Shape.NoFrame)

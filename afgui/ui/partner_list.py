@@ -38,6 +38,7 @@ from afgui.domain.vocab import ActorKind
 from afgui.services.catalog import Catalog
 from afgui.services.measures import RelationsService, StrengthCell
 from afgui.ui import palette, theme
+from afgui.ui.safe_text import plain_tooltip
 from afgui.ui.state import AppState
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -226,7 +227,7 @@ class PartnerTableModel(QAbstractTableModel):
                 _DISPLAY: _display(row, column),
                 _SORT: sort_key(row, column),
                 _CODE: row.code,
-                _TOOLTIP: tooltip,
+                _TOOLTIP: plain_tooltip(tooltip),
             }
             if column in (self.STRENGTH, self.FACTS):
                 cell[_ALIGNMENT] = _RIGHT

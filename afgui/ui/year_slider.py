@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 
 from afgui.domain.model import Government
 from afgui.ui import theme
+from afgui.ui.safe_text import plain_tooltip
 from afgui.ui.state import AppState
 
 #: Years per second when playing, as offered in the speed box.
@@ -226,7 +227,8 @@ class YearSlider(QSlider):
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             period = self.period_at(float(event.pos().x()))
             if period is not None:
-                QToolTip.showText(event.globalPos(), describe_government(period.government), self)
+                text = plain_tooltip(describe_government(period.government))
+                QToolTip.showText(event.globalPos(), text, self)
             else:
                 QToolTip.hideText()
             return True
