@@ -18,10 +18,12 @@ from afgui.domain.vocab import (
 from afgui.services.measures import ViewSide
 from afgui.ui import theme
 from afgui.ui.detail_pane import (
+    TIMELINE_LIMIT,
     DetailPane,
     amount_text,
     date_text,
     fact_is_of_year,
+    nearest_window,
     render_body,
 )
 from tests.window_support import make_state, services
@@ -97,6 +99,36 @@ def test_fact_text_is_escaped_never_interpreted(qapp) -> None:
     assert HOSTILE_TEXT in text
     assert "quote with <i>markup</i>" in text
     assert "≈ USD 250 million (pledge)" in text
+
+
+def test_a_long_timeline_shows_the_facts_nearest_the_year() -> None:
+    """A partner of a large database has thousands of facts; the pane shows a window."""
+    facts = [
+        fact(year, f"Event {year}-{n}.", id=f"f-{year}-{n}")
+        for year in range(1900, 2020)
+        for n in range(10)
+    ]
+    html = render_body(
+        code="PAK",
+        year=1997,
+        side=ViewSide.TALIBAN,
+        explanation=None,
+        facts=facts,
+        aid=(),
+        sources={},
+        names={},
+    )
+    assert f"Timeline · {len(facts)} facts" in html
+    assert html.count("<table width='100%'") == TIMELINE_LIMIT
+    assert "Event 1997-9." in html
+    assert "Event 1998-0." in html
+    assert "Event 1900-0." not in html
+    assert "earlier facts not shown" in html
+    assert "later facts not shown" in html
+    assert nearest_window(5, 10, 4) == (3, 7)
+    assert nearest_window(0, 10, 4) == (0, 4)
+    assert nearest_window(10, 10, 4) == (6, 10)
+    assert nearest_window(3, 3, 4) == (0, 3)
 
 
 def test_the_years_own_facts_are_highlighted_and_later_ones_faded() -> None:
