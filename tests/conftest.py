@@ -70,3 +70,22 @@ def seeds_dir() -> Path:
             pytest.fail("../shared/seeds not found: CI must check every quote against the seeds")
         pytest.skip("seed documents not found (../shared/seeds); quote checks need them")
     return found
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Options of tests/test_monkey.py (also AFGUI_MONKEY_ACTIONS / AFGUI_MONKEY_SEED)."""
+    group = parser.getgroup("afgui")
+    group.addoption(
+        "--monkey-actions",
+        type=int,
+        default=None,
+        metavar="N",
+        help="random user actions in the monkey test (default 2000; e.g. 20000 for a long run)",
+    )
+    group.addoption(
+        "--monkey-seed",
+        type=int,
+        default=None,
+        metavar="SEED",
+        help="the monkey test's seed, to replay a run (default: random, and printed)",
+    )
