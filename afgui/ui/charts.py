@@ -9,6 +9,7 @@ side and year changes only call ``setData``/``setOpts``/``setValue``.
 
 from __future__ import annotations
 
+import html
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -86,6 +87,8 @@ class ChartsView(QWidget):
         self._years = np.arange(state.first_year, state.last_year + 1, dtype=float)
         self._series: dict[ViewSide, np.ndarray] = {}
         self._aid: tuple[AidPoint, ...] = ()
+        self._compare_series: dict[ViewSide, np.ndarray] = {}
+        self._compare_aid: tuple[AidPoint, ...] = ()
         self._aid_currency = ""
         self._x_range = (float(state.first_year), float(state.last_year + 1))
         self._syncing = False
@@ -159,6 +162,16 @@ class ChartsView(QWidget):
             )
             self.aid_plot.addItem(bar)
             self.bars[kind] = bar
+        # The partner compared with the selection: one line at the viewed side and its
+        # aid (in the selection's currency) as outlined bars over the selection's.
+        self.compare_line = pg.PlotDataItem(connect="finite")
+        self.compare_line.setZValue(8)
+        self.strength_plot.addItem(self.compare_line)
+        self.compare_bars = pg.BarGraphItem(
+            x=[], height=[], width=BAR_GROUP_WIDTH, brush=pg.mkBrush(None)
+        )
+        self.compare_bars.setZValue(8)
+        self.aid_plot.addItem(self.compare_bars)
 
         self.placeholder = pg.TextItem(
             "Select a partner to see it over time", color=theme.MUTED_INK, anchor=(0.5, 0.5)
@@ -204,6 +217,7 @@ class ChartsView(QWidget):
         state.selection_changed.connect(self._on_selection)
         state.side_changed.connect(self._on_side)
         state.year_changed.connect(self._on_year)
+        state.compare_changed.connect(self._on_compare)
         self._on_selection(state.selection)
 
     # Construction helpers ---------------------------------------------------------
@@ -257,13 +271,11 @@ class ChartsView(QWidget):
     # State changes ----------------------------------------------------------------
 
     def _on_selection(self, code: str) -> None:
-        actor = self._catalog.actors_by_code.get(code) if code else None
         if not code:
             self._series = {}
             self._aid = ()
             for line in self.lines.values():
                 line.setData([], [])
-            self.title.setText("Over time")
         else:
             self._series = {}
             for side in LINE_SIDES:
@@ -273,11 +285,34 @@ class ChartsView(QWidget):
                 # A bar-like step per year: the value holds from the start to the end of it.
                 self.lines[side].setData(np.asarray(years, dtype=float) + 0.5, array)
             self._aid = self._relations.aid(code)
-            self.title.setText(f"{actor.name if actor else code} over time")
         self.placeholder.setVisible(not code)
+        self._on_compare(self._state.compare)
+
+    def _on_compare(self, code: str) -> None:
+        self._compare_series = {}
+        self._compare_aid = ()
+        if code and self._state.selection:
+            for side in LINE_SIDES:
+                _, values = self._relations.series(code, side)
+                self._compare_series[side] = series_array(values)
+            self._compare_aid = self._relations.aid(code)
+        self.title.setText(self.title_text())
         self._update_aid()
         self._update_range()
         self._on_side(self._state.side.value)
+
+    def _name(self, code: str) -> str:
+        actor = self._catalog.actors_by_code.get(code)
+        return actor.name if actor else code
+
+    def title_text(self) -> str:
+        """``Pakistan over time``, ``Pakistan and India over time``, ``Over time``."""
+        code = self._state.selection
+        if not code:
+            return "Over time"
+        if self._compare_series:
+            return f"{self._name(code)} and {self._name(self._state.compare)} over time"
+        return f"{self._name(code)} over time"
 
     def _on_side(self, side: str) -> None:
         viewed = ViewSide(side)
@@ -298,6 +333,14 @@ class ChartsView(QWidget):
                 )
             line.setPen(pen)
             line.setZValue(10 if line_side is viewed else 5)
+        compared = self._compare_series.get(viewed)
+        if compared is None:
+            self.compare_line.setData([], [])
+        else:
+            self.compare_line.setData(self._years + 0.5, compared)
+            self.compare_line.setPen(
+                pg.mkPen(theme.COMPARE_COLOUR, width=2.4, style=Qt.PenStyle.DashDotLine)
+            )
         self.legend.setText(self._legend_html(viewed))
 
     def _on_year(self, year: int) -> None:
@@ -359,8 +402,19 @@ class ChartsView(QWidget):
                 height=np.array(heights, dtype=float),
                 width=np.array(widths, dtype=float),
             )
+        # The compared partner's figures in the same currency, summed per year.
+        compared: dict[int, float] = {}
+        for point in self._compare_aid:
+            if point.currency == currency:
+                compared[point.year] = compared.get(point.year, 0.0) + point.amount / 1e6
+        self.compare_bars.setOpts(
+            x=np.array([year + 0.5 for year in compared], dtype=float),
+            height=np.array(list(compared.values()), dtype=float),
+            pen=pg.mkPen(theme.COMPARE_COLOUR, width=2),
+        )
         others = sum(count for other, count in currencies.items() if other != currency)
         heights = [p.amount / 1e6 for p in self._aid if p.currency == currency]
+        heights += list(compared.values())
         label = f"Aid, M {currency}" if heights else "Aid"
         if others:
             label += f" (+{others} other)"
@@ -382,8 +436,13 @@ class ChartsView(QWidget):
         defined = [
             self._years[np.isfinite(values)] for values in self._series.values() if len(values)
         ]
+        defined += [
+            self._years[np.isfinite(values)]
+            for values in self._compare_series.values()
+            if len(values)
+        ]
         starts = [float(years[0]) for years in defined if len(years)]
-        starts += [float(point.year) for point in self._aid]
+        starts += [float(point.year) for point in self._aid + self._compare_aid]
         if starts:
             low = max(first, math.floor((min(starts) - LEAD_YEARS) / 5) * 5)
         low = min(low, float(self._state.year))
@@ -411,7 +470,36 @@ class ChartsView(QWidget):
                 continue
             colour = theme.AMOUNT_COLOURS[kind].name()
             parts.append(f"<span style='color:{colour}'>■</span>&nbsp;{theme.AMOUNT_LABELS[kind]}")
+        if self._compare_series:
+            name = html.escape(self._name(self._state.compare))
+            parts.append(
+                f"<span style='color:{theme.COMPARE_COLOUR.name()}'>━·━</span>&nbsp;"
+                f"<span style='font-weight:600'>{name}</span>"
+            )
         return "&nbsp;&nbsp; ".join(parts)
+
+    def legend_entries(self) -> list[tuple[pg.GraphicsObject, str]]:
+        """The plot items shown with data and their names (for an exported figure)."""
+        entries: list[tuple[pg.GraphicsObject, str]] = []
+        if not self._state.selection:
+            return entries
+        name = self._name(self._state.selection)
+        for side in (ViewSide.GOVERNMENT, ViewSide.TALIBAN, ViewSide.BOTH):
+            values = self._series.get(side)
+            if values is not None and np.isfinite(values).any():
+                label = (
+                    "both sides pooled" if side is ViewSide.BOTH else theme.SIDE_LABELS[side.value]
+                )
+                entries.append((self.lines[side], f"{name}: {label}"))
+        present = {point.amount_kind for point in self._aid}
+        for kind in AMOUNT_ORDER:
+            if kind in present:
+                entries.append((self.bars[kind], f"{name}: aid, {theme.AMOUNT_LABELS[kind]}"))
+        viewed = self._compare_series.get(self._state.side)
+        if viewed is not None:
+            viewing = theme.SIDE_LABELS[self._state.side.value]
+            entries.append((self.compare_line, f"{self._name(self._state.compare)}: {viewing}"))
+        return entries
 
     # Hover ---------------------------------------------------------------------------
 
@@ -441,6 +529,11 @@ class ChartsView(QWidget):
                 lines.append(f"{theme.AMOUNT_LABELS[point.amount_kind]}: {approx}{amount}")
             if self._state.selection and not points:
                 lines.append("no aid figure")
+            compared = [p for p in self._compare_aid if p.year == year]
+            if compared:
+                total = sum(p.amount for p in compared if p.currency == self._aid_currency)
+                name = self._name(self._state.compare)
+                lines.append(f"{name}: {total / 1e6:,.0f} million {self._aid_currency}")
         elif self._series:
             index = year - self._state.first_year
             for side in (ViewSide.GOVERNMENT, ViewSide.TALIBAN, ViewSide.BOTH):
@@ -448,6 +541,11 @@ class ChartsView(QWidget):
                 shown = None if math.isnan(value) else value
                 label = "both pooled" if side is ViewSide.BOTH else theme.SIDE_LABELS[side.value]
                 lines.append(f"{label}: {strength_text(shown)}")
+            compared_values = self._compare_series.get(self._state.side)
+            if compared_values is not None:
+                value = float(compared_values[index])
+                shown = None if math.isnan(value) else value
+                lines.append(f"{self._name(self._state.compare)}: {strength_text(shown)}")
         return "\n".join(lines)
 
     # Introspection for reports and tests ----------------------------------------------

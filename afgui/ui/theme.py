@@ -26,6 +26,10 @@ SIDE_COLOURS: dict[str, QColor] = {
     "both": QColor("#5f6b7a"),
 }
 
+#: The partner compared with the selection (Okabe & Ito's reddish purple): apart from
+#: both side colours and from the map's brown-teal scale.
+COMPARE_COLOUR = QColor("#cc79a7")
+
 # Government periods along the year slider: alternating cool tints for the Kabul
 # governments, a warm tint for the Taliban's emirates.
 PERIOD_TINTS: dict[AfghanSide, tuple[QColor, QColor]] = {
