@@ -158,8 +158,8 @@ class RelationsService:
         cell = self._cell(p, y, _SIDES.index(side))
         if cell.value is None:
             return Explanation(partner, year, side, None, cell.status, ())
-        with Session(self._engine) as session:
-            facts = repository.load_facts_of_partner(session, partner)
+        # The catalogue keeps the selected partner's facts, which the detail pane also shows.
+        facts = self._catalog.facts_of(partner)
         _, contributions = explain_strength(facts, year, side, self._last_year)
         return Explanation(partner, year, side, cell.value, cell.status, contributions)
 

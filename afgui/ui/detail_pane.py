@@ -443,7 +443,6 @@ class DetailPane(QWidget):
         self._catalog = catalog
         self._relations = relations
         self._partners = frozenset(relations.partners())
-        self._facts: dict[str, list[Fact]] = {}
         self._aid: dict[str, tuple[AidPoint, ...]] = {}
         self._names = {actor.code: actor.name for actor in catalog.actors}
         self._shown = ""
@@ -500,11 +499,8 @@ class DetailPane(QWidget):
             self.refresh_body()
 
     def facts_of(self, code: str) -> list[Fact]:
-        facts = self._facts.get(code)
-        if facts is None:
-            facts = self._catalog.facts_of(code)
-            self._facts[code] = facts
-        return facts
+        # The catalogue keeps the last partners' facts (bounded, shared with explain).
+        return self._catalog.facts_of(code)
 
     # Updates ------------------------------------------------------------------------
 
