@@ -40,6 +40,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,7 @@ class Settings:
     play_years: int
     seed: int
     budget: float
+    settles: int
 
 
 # --- statistics ---------------------------------------------------------------------------
@@ -241,6 +243,7 @@ def measure_dataset(
             f"--play-years={settings.play_years}",
             f"--seed={settings.seed}",
             f"--budget={settings.budget}",
+            f"--settles={settings.settles}",
             *([f"--profile={profile / name}"] if profile else []),
             "--",
             *app_args,
@@ -253,6 +256,7 @@ def measure_dataset(
         "first_paint_ms": spread(first_paints),
         "year_change_ms": tail(result["year_change_ms"]),
         "selection_ms": tail(result["selection_ms"]),
+        "year_settle_ms": tail(result["year_settle_ms"]),
         "play": result["play"],
         "peak_rss_mb": round(max(peaks), 1),
         # CPU time is far less disturbed than wall-clock time by other work on the machine;
@@ -447,6 +451,12 @@ def _measure_window(app: Any, window: Any, options: argparse.Namespace) -> dict[
         year = target
 
     profiler.stop("year-change")
+    # The work views defer until the year stands still (the detail body, the list's
+    # re-sort) runs later, in one go: how long does it block the window?
+    settle_stalls = [
+        _stall_after(app, partial(state.set_year, rng.randint(first, last)))
+        for _ in range(options.settles)
+    ]
     # Selections at a fixed year: popular partners and a random sample of the others.
     state.set_year(min(max(2010, first), last))
     _settle(app)
@@ -471,6 +481,7 @@ def _measure_window(app: Any, window: Any, options: argparse.Namespace) -> dict[
     return {
         "year_change_ms": year_times,
         "year_change_cpu_ms": year_cpu,
+        "year_settle_ms": settle_stalls,
         "selection_ms": selection_times,
         "selection_cpu_ms": selection_cpu,
         "play": play,
@@ -501,6 +512,30 @@ class _Profiler:
             path = Path(f"{self._prefix}-{phase}.txt")
             path.write_text(self._profiler.output_text(show_all=False), encoding="utf-8")
             self._profiler = None
+
+
+#: How long the window is watched after a year change for deferred work.
+SETTLE_WATCH_MS = 700
+
+
+def _stall_after(app: Any, action: Callable[[], None]) -> float:
+    """The longest the event loop was blocked in the ``SETTLE_WATCH_MS`` after ``action``
+    and its immediate repaint: a 1 ms timer that cannot fire shows the stall."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    action()
+    _settle(app)
+    ticks: list[int] = [time.monotonic_ns()]
+    timer = QTimer()
+    timer.setInterval(1)
+    timer.timeout.connect(lambda: ticks.append(time.monotonic_ns()))
+    loop = QEventLoop()
+    QTimer.singleShot(SETTLE_WATCH_MS, loop.quit)
+    timer.start()
+    loop.exec()
+    timer.stop()
+    ticks.append(time.monotonic_ns())
+    return max(b - a for a, b in pairwise(ticks)) / 1e6
 
 
 def _settle(app: Any) -> None:
@@ -579,6 +614,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--changes", type=int, help="year changes measured (300; quick 100)")
     parser.add_argument("--selections", type=int, help="selection changes (40; quick 20)")
     parser.add_argument("--play-years", type=int, default=80, help="years played (80)")
+    parser.add_argument(
+        "--settles", type=int, help="year changes watched for deferred work (10; quick 5)"
+    )
     parser.add_argument("--seed", type=int, default=1, help="seed of the year/partner sequence")
     parser.add_argument(
         "--budget",
@@ -608,6 +646,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if options.child:
         options.changes = options.changes or 0
         options.selections = options.selections or 0
+        options.settles = options.settles or 0
         return child_main(options, options.app_args)
     datasets = (
         ["curated"]
@@ -626,6 +665,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         play_years=max(1, options.play_years),
         seed=options.seed,
         budget=options.budget,
+        settles=max(1, options.settles or (5 if options.quick else 10)),
     )
     try:
         results = run_benchmark(

@@ -26,7 +26,13 @@ def _check_dataset(report: dict[str, Any], play_years: int) -> None:
     first = report["first_paint_ms"]
     assert set(first) == {"median", "min", "max"}
     assert _number(first["min"]) <= _number(first["median"]) <= _number(first["max"])
-    for key in ("year_change_ms", "selection_ms"):
+    for key in (
+        "year_change_ms",
+        "year_change_cpu_ms",
+        "year_settle_ms",
+        "selection_ms",
+        "selection_cpu_ms",
+    ):
         figures = report[key]
         assert set(figures) == {"p50", "p95", "max"}
         assert _number(figures["p50"]) <= _number(figures["p95"]) <= _number(figures["max"])
@@ -50,6 +56,7 @@ def test_quick_bench_prints_complete_json(tmp_path: Path) -> None:
         "--changes=4",
         "--selections=2",
         "--play-years=2",
+        "--settles=1",
         f"--cache-dir={tmp_path / 'cache'}",
         f"--out={out}",
     ]
