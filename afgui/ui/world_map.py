@@ -244,6 +244,15 @@ class WorldMapView(QWidget):
         """The country under the cursor, "" for none."""
         return self._hovered
 
+    def set_style(self, style: MapStyle) -> None:
+        """Draw with other colours (a change of theme): every layer is rendered again."""
+        self._style = style
+        self._table = [style.ocean.rgb()] * _TABLE_SIZE
+        self._rebuild_table()
+        self._invalidate_view()
+        self._legend_sprite = None
+        self.update()
+
     def set_fills(self, fills: Mapping[str, QColor], default: QColor) -> None:
         """Fill each country; those absent from ``fills`` get ``default``, hatched.
 
