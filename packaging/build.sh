@@ -12,8 +12,11 @@
 # the desktop entry and the AppStream metadata, and prints sizes and timings.
 # packaging/test.sh then installs the .deb, runs `afgui --self-test` and removes it.
 #
-# Environment: PYTHON (default python3) makes build/venv; AFGUI_DEB_COMPRESSION (default
-# xz) is passed to dpkg-deb -Z.
+# Environment: PYTHON (default python3) makes build/venv. AFGUI_DEB_COMPRESSION (default
+# xz, which every dpkg reads) and AFGUI_DEB_LEVEL (default: dpkg-deb's) choose the .deb's
+# compression; the test command builds with zstd to save two minutes of xz. PyInstaller
+# reuses its analysis in build/pyinstaller when nothing changed; delete that folder to
+# start from scratch.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -87,7 +90,7 @@ rm -rf "$BUILD/icons"
 say "freezing with PyInstaller"
 t=$SECONDS
 rm -rf "$DIST/afgui"
-"$VENV/bin/pyinstaller" --noconfirm --clean --log-level WARN \
+"$VENV/bin/pyinstaller" --noconfirm --log-level WARN \
   --distpath "$DIST" --workpath "$BUILD/pyinstaller" packaging/afgui.spec
 freeze_seconds=$(elapsed $t)
 
@@ -103,8 +106,8 @@ rm -rf "$STAGE"
 TAR_ROOT="$STAGE/tar/afgui-$VERSION"
 mkdir -p "$TAR_ROOT"
 cp -a "$DIST/afgui/." "$TAR_ROOT/"
-mkdir -p "$TAR_ROOT/share/applications" "$TAR_ROOT/share/metainfo"
-cp -a "$BUILD/icons/hicolor" "$TAR_ROOT/share/icons"
+mkdir -p "$TAR_ROOT/share/applications" "$TAR_ROOT/share/metainfo" "$TAR_ROOT/share/icons"
+cp -a "$BUILD/icons/hicolor" "$TAR_ROOT/share/icons/hicolor"
 cp "resources/$APP_ID.desktop" "$TAR_ROOT/share/applications/"
 cp "resources/$APP_ID.metainfo.xml" "$TAR_ROOT/share/metainfo/"
 cp packaging/linux/README-tarball.txt "$TAR_ROOT/README.txt"
@@ -151,7 +154,10 @@ sed -e "s/@VERSION@/$VERSION/" -e "s/@ARCH@/$ARCH/" -e "s/@INSTALLED_SIZE@/$inst
 
 DEB="$DIST/afgui_${VERSION}_${ARCH}.deb"
 rm -f "$DEB"
-dpkg-deb --root-owner-group -Z"${AFGUI_DEB_COMPRESSION:-xz}" --build "$PKG" "$DEB" >/dev/null
+level=()
+[ -z "${AFGUI_DEB_LEVEL:-}" ] || level=(-z"$AFGUI_DEB_LEVEL")
+dpkg-deb --root-owner-group -Z"${AFGUI_DEB_COMPRESSION:-xz}" "${level[@]}" \
+  --build "$PKG" "$DEB" >/dev/null
 deb_seconds=$(elapsed $t)
 
 # --- report ----------------------------------------------------------------------------
@@ -161,5 +167,6 @@ echo
 say "built afgui $VERSION in $(elapsed $started) s (freeze ${freeze_seconds} s, tarball ${tar_seconds} s, deb ${deb_seconds} s)"
 printf '   %-45s %s\n' "dist/afgui/ (unpacked)" "$(mib "$onedir_bytes")"
 printf '   %-45s %s\n' "$(basename "$TARBALL")" "$(mib "$(stat -c %s "$TARBALL")")"
-printf '   %-45s %s\n' "$(basename "$DEB")" "$(mib "$(stat -c %s "$DEB")")"
+printf '   %-45s %s (%s)\n' "$(basename "$DEB")" "$(mib "$(stat -c %s "$DEB")")" \
+  "${AFGUI_DEB_COMPRESSION:-xz}"
 printf '   Depends: %s\n' "$DEPENDS"
