@@ -10,4 +10,7 @@ echo "== ruff check";  ruff check .
 echo "== ruff format"; ruff format --check .
 echo "== mypy";        mypy
 echo "== import contracts"; lint-imports
+# The packaging round trip (tests/test_packaging.py: build, install and remove the .deb;
+# a few minutes, needs root or sudo) is part of the test command; 0 leaves it out.
+export AFGUI_PACKAGING_TEST="${AFGUI_PACKAGING_TEST:-1}"
 echo "== pytest";      pytest "$@"
