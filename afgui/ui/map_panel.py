@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -104,7 +104,8 @@ class MapPanel(QWidget):
         self._catalog = catalog
         self._relations = relations
         self._country_names = dict(country_names or {})
-        self.map = WorldMapView(self)
+        self.map = WorldMapView(self, style=theme.map_style())
+        self._colours = theme.current()
         self._assignment = ShapeAssignment(catalog.actors, self.map.codes)
         self._cells: Mapping[str, StrengthCell] = {}
         self._mapping: Mapping[str, str] = {}
@@ -120,7 +121,7 @@ class MapPanel(QWidget):
         self.reset_button.setToolTip("Show the whole world again (double-click the map, or 0)")
         self.reset_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         hint = QLabel("Scroll to zoom · drag to pan · click a country", self)
-        hint.setStyleSheet(f"color: {theme.MUTED_INK.name()};")
+        self._hint = hint
 
         header = QHBoxLayout()
         header.setContentsMargins(0, 0, 0, 0)
@@ -134,14 +135,7 @@ class MapPanel(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.map, 1)
 
-        self.map.set_legend(
-            palette.legend_stops(),
-            palette.NO_DATA,
-            title="Relation strength",
-            low_caption="hostile",
-            high_caption="close",
-            no_data_label="No data",
-        )
+        self._apply_colours()
         self.map.set_marked(
             self._subject_shapes, {shape: "Afghanistan" for shape in self._subject_shapes[:1]}
         )
@@ -152,6 +146,25 @@ class MapPanel(QWidget):
         state.side_changed.connect(self._refresh)
         state.selection_changed.connect(self._update_selection)
         self._refresh()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._colours is not theme.current():
+            self._colours = theme.current()
+            self.map.set_style(theme.map_style())
+            self._apply_colours()
+            self._refresh()
+
+    def _apply_colours(self) -> None:
+        self._hint.setStyleSheet(f"color: {theme.MUTED_INK.name()};")
+        self.map.set_legend(
+            palette.legend_stops(),
+            palette.NO_DATA,
+            title="Relation strength",
+            low_caption="hostile",
+            high_caption="close",
+            no_data_label="No data",
+        )
 
     # What the map shows -----------------------------------------------------------
 
