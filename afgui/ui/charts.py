@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QCursor, QFont, QPen
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from afgui.domain.model import Government
-from afgui.domain.vocab import AmountKind
+from afgui.domain.vocab import AfghanSide, AmountKind
 from afgui.services.catalog import Catalog
 from afgui.services.measures import SCALE_MAX, SCALE_MIN, AidPoint, RelationsService, ViewSide
 from afgui.ui import theme
@@ -132,16 +132,14 @@ class ChartsView(QWidget):
         self._shade_governments(catalog.governments)
         # Guide lines as plain Qt items rather than the axes' grid: a grid makes every
         # cursor move repaint both axes.
+        self._guides: list[tuple[QGraphicsLineItem, int]] = []
         for level in (-10, -5, 0, 5, 10):
             guide = QGraphicsLineItem(
                 float(state.first_year), float(level), float(state.last_year + 1), float(level)
             )
-            pen = QPen(theme.FAINT_INK if level == 0 else _qcolor(theme.FAINT_INK, 70), 0)
-            if level == 0:
-                pen.setStyle(Qt.PenStyle.DashLine)
-            guide.setPen(pen)
             guide.setZValue(-5)
             self.strength_plot.addItem(guide, ignoreBounds=True)
+            self._guides.append((guide, level))
 
         self.lines: dict[ViewSide, pg.PlotDataItem] = {}
         for side in LINE_SIDES:
@@ -213,6 +211,8 @@ class ChartsView(QWidget):
             plot.addItem(cursor, ignoreBounds=True)
             cursor.sigPositionChanged.connect(self._on_cursor_moved)
 
+        self._colours = theme.current()
+        self._apply_colours()
         self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
         state.selection_changed.connect(self._on_selection)
         state.side_changed.connect(self._on_side)
@@ -221,6 +221,41 @@ class ChartsView(QWidget):
         self._on_selection(state.selection)
 
     # Construction helpers ---------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._colours is not theme.current():
+            self._colours = theme.current()
+            self._apply_colours()
+            self._update_aid()
+            self._on_side(self._state.side.value)
+
+    def _apply_colours(self) -> None:
+        """Give every themed item the current theme's colours (at start and on a change)."""
+        self.graphics.setBackground(theme.SURFACE)
+        for plot in (self.strength_plot, self.aid_plot):
+            for name in ("left", "bottom"):
+                axis = plot.getAxis(name)
+                axis.setPen(pg.mkPen(theme.RULE))
+                axis.setTextPen(pg.mkPen(theme.MUTED_INK))
+                if axis.labelText:
+                    axis.setLabel(axis.labelText, **{"color": theme.MUTED_INK.name()})
+        for guide, level in self._guides:
+            pen = QPen(theme.FAINT_INK if level == 0 else _qcolor(theme.FAINT_INK, 70), 0)
+            if level == 0:
+                pen.setStyle(Qt.PenStyle.DashLine)
+            guide.setPen(pen)
+        for shade, tint_index, side in self._shade_tints:
+            tints = theme.PERIOD_TINTS[side]
+            shade.setBrush(_qcolor(tints[tint_index % 2], 150))
+        self.placeholder.setColor(theme.MUTED_INK)
+        self.aid_empty.setColor(theme.FAINT_INK)
+        for cursor in (self.year_cursor, self.aid_cursor):
+            cursor.setPen(pg.mkPen(theme.INK, width=2))
+            cursor.setHoverPen(pg.mkPen(theme.ACCENT, width=3))
+        self.year_cursor.label.setColor(theme.INK)
+        self.year_cursor.label.fill = pg.mkBrush(_qcolor(theme.SURFACE, 230))
+        self.year_cursor.label.update()
 
     def _make_plot(self, row: int, label: str) -> pg.PlotItem:
         plot = self.graphics.addPlot(row=row, col=0)
@@ -246,6 +281,7 @@ class ChartsView(QWidget):
         # matters because every cursor move repaints the strip they lie under.
         self._periods: list[tuple[float, float, Government]] = []
         self._shades: list[tuple[QGraphicsRectItem, pg.PlotItem]] = []
+        self._shade_tints: list[tuple[QGraphicsRectItem, int, AfghanSide]] = []
         counts: Counter[str] = Counter()
         for government in governments:
             start = fractional_year(government.start)
@@ -258,6 +294,7 @@ class ChartsView(QWidget):
             if tints is None:
                 continue
             tint = _qcolor(tints[counts[government.side.value] % 2], 150)
+            tint_index = counts[government.side.value]
             counts[government.side.value] += 1
             self._periods.append((start, end, government))
             for plot in (self.strength_plot, self.aid_plot):
@@ -267,6 +304,7 @@ class ChartsView(QWidget):
                 shade.setZValue(-20)
                 plot.addItem(shade, ignoreBounds=True)
                 self._shades.append((shade, plot))
+                self._shade_tints.append((shade, tint_index, government.side))
 
     # State changes ----------------------------------------------------------------
 
