@@ -19,7 +19,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QMargins, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QMargins, QSize, Qt, QTimer
 from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
 
@@ -50,14 +50,18 @@ WHY_LIMIT = 12
 TIMELINE_LIMIT = 150
 AID_LIMIT = 60
 
-_STYLE = f"""
+
+def _style() -> str:
+    """The body's style sheet in the current theme's colours. Sizes are relative to the
+    default font (x-large = 1.5×, large = 1.2×), so the text follows the system's size."""
+    return f"""
 body {{ color: {theme.INK.name()}; }}
-h1 {{ font-size: 15pt; margin: 0 0 2px 0; }}
-h2 {{ font-size: 11pt; margin: 14px 0 4px 0; color: {theme.INK.name()}; }}
+h1 {{ font-size: x-large; margin: 0 0 2px 0; }}
+h2 {{ font-size: large; margin: 14px 0 4px 0; color: {theme.INK.name()}; }}
 .sub {{ color: {theme.MUTED_INK.name()}; }}
 .muted {{ color: {theme.MUTED_INK.name()}; }}
 .faint {{ color: {theme.FAINT_INK.name()}; }}
-.quote {{ color: #3e4c59; font-style: italic; }}
+.quote {{ color: {theme.QUOTE_INK.name()}; font-style: italic; }}
 td {{ padding: 2px 6px 2px 0; vertical-align: top; }}
 td.key {{ color: {theme.MUTED_INK.name()}; white-space: nowrap; padding-right: 10px; }}
 td.num {{ text-align: right; white-space: nowrap; }}
@@ -139,7 +143,7 @@ def render_header(
     viewing = theme.SIDE_LABELS[side.value]
     if not code:
         return Header(
-            f"<div style='font-size:15pt; font-weight:600'>{year}</div>"
+            f"<div style='font-size:x-large; font-weight:600'>{year}</div>"
             f"<div style='color:{theme.MUTED_INK.name()}'>Afghan government: {esc(government)}"
             f"<br>Viewing: {esc(viewing)}</div>",
             f"{year}\nAfghan government: {government}\nViewing: {viewing}",
@@ -188,7 +192,7 @@ def render_header(
         for key, cell_html in rows
     )
     html_text = (
-        f"<div style='font-size:15pt; font-weight:600'>{esc(name)}</div>"
+        f"<div style='font-size:x-large; font-weight:600'>{esc(name)}</div>"
         f"<div style='color:{theme.MUTED_INK.name()}'>{esc(kind)} · {esc(code)}{esc(today)}"
         f" · in {year}</div>"
         f"<table cellspacing='0' style='margin-top:6px'>{table}</table>"
@@ -208,7 +212,7 @@ def render_body(
     names: Mapping[str, str],
 ) -> str:
     """Why the value is what it is, aid figures and the timeline, as escaped HTML."""
-    out: list[str] = [f"<html><head><style>{_STYLE}</style></head><body>"]
+    out: list[str] = [f"<html><head><style>{_style()}</style></head><body>"]
     if not code:
         out.append(
             "<p class='muted'>Select a partner on the map or in the list to see its relation "
@@ -464,6 +468,8 @@ class DetailPane(QWidget):
         rule = QFrame(self)
         rule.setFrameShape(QFrame.Shape.HLine)
         rule.setStyleSheet(f"color: {theme.RULE.name()};")
+        self._rule = rule
+        self._colours = theme.current()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -503,6 +509,16 @@ class DetailPane(QWidget):
         return self._catalog.facts_of(code)
 
     # Updates ------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._colours is not theme.current():
+            # A theme change: the text carries its colours, so it is rendered again.
+            self._colours = theme.current()
+            self._rule.setStyleSheet(f"color: {theme.RULE.name()};")
+            self.refresh_header()
+            self._body_timer.stop()
+            self.refresh_body()
 
     def _on_year_or_side(self, *_: object) -> None:
         # A year with two governments needs a longer header; keeping that height for
