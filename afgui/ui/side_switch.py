@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from afgui.services.measures import ViewSide
@@ -19,6 +21,21 @@ CHOICES: tuple[tuple[ViewSide, str, str], ...] = (
 )
 
 
+def _text_on(background: QColor) -> str:
+    """White or near-black, whichever reads better on ``background`` (WCAG luminance)."""
+
+    def linear(channel: float) -> float:
+        return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
+
+    luminance = (
+        0.2126 * linear(background.redF())
+        + 0.7152 * linear(background.greenF())
+        + 0.0722 * linear(background.blueF())
+    )
+    # Contrast with white (1.05 / (L + 0.05)) against contrast with black ((L + 0.05) / 0.05).
+    return "#ffffff" if 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.05 else "#101418"
+
+
 class SideSwitch(QWidget):
     """Three exclusive buttons bound to the state's side."""
 
@@ -32,31 +49,48 @@ class SideSwitch(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         label = QLabel("Afghan side", self)
-        label.setStyleSheet(f"color: {theme.MUTED_INK.name()}; padding-right: 8px;")
+        self._label = label
         layout.addWidget(label)
         for number, (side, text, tip) in enumerate(CHOICES):
             button = QPushButton(text, self)
             button.setCheckable(True)
             button.setToolTip(tip)
             button.setAccessibleName(f"View {text}")
-            colour = theme.SIDE_COLOURS[side.value].name()
-            left = "4px" if number == 0 else "0"
-            right = "4px" if number == len(CHOICES) - 1 else "0"
-            button.setStyleSheet(
-                "QPushButton { padding: 4px 12px; border: 1px solid #c3cad3; "
-                f"border-top-left-radius: {left}; border-bottom-left-radius: {left}; "
-                f"border-top-right-radius: {right}; border-bottom-right-radius: {right}; "
-                "background: #ffffff; }"
-                f"QPushButton:checked {{ background: {colour}; color: white; "
-                f"border-color: {colour}; }}"
-                "QPushButton:hover:!checked { background: #eef2f6; }"
-            )
             self.group.addButton(button, number)
             self.buttons[side] = button
             layout.addWidget(button)
+        self._colours = theme.current()
+        self._apply_colours()
         self.buttons[state.side].setChecked(True)
         self.group.idClicked.connect(self._on_clicked)
         state.side_changed.connect(self._on_side_changed)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._colours is not theme.current():
+            self._colours = theme.current()
+            self._apply_colours()
+
+    def _apply_colours(self) -> None:
+        self._label.setStyleSheet(f"color: {theme.MUTED_INK.name()}; padding-right: 8px;")
+        for number, (side, _, _) in enumerate(CHOICES):
+            colour = theme.SIDE_COLOURS[side.value].name()
+            text = _text_on(theme.SIDE_COLOURS[side.value])
+            left = "4px" if number == 0 else "0"
+            right = "4px" if number == len(CHOICES) - 1 else "0"
+            # A checked button takes its side's colour; the keyboard focus gets a ring in
+            # the accent colour, since a flat style sheet hides Fusion's focus frame.
+            self.buttons[side].setStyleSheet(
+                "QPushButton { padding: 4px 12px; "
+                f"border: 1px solid {theme.CONTROL_BORDER.name()}; "
+                f"border-top-left-radius: {left}; border-bottom-left-radius: {left}; "
+                f"border-top-right-radius: {right}; border-bottom-right-radius: {right}; "
+                f"background: {theme.CONTROL.name()}; color: {theme.INK.name()}; }}"
+                f"QPushButton:checked {{ background: {colour}; color: {text}; "
+                f"border-color: {colour}; }}"
+                f"QPushButton:hover:!checked {{ background: {theme.CONTROL_HOVER.name()}; }}"
+                f"QPushButton:focus {{ border: 2px solid {theme.ACCENT.name()}; }}"
+            )
 
     def _on_clicked(self, number: int) -> None:
         self._state.set_side(CHOICES[number][0])
