@@ -13,15 +13,18 @@ import json
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QPointF, QThread, QTimer
+from PySide6.QtCore import QCoreApplication, QEventLoop, QPointF, Qt, QThread, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
+from sqlalchemy.exc import SQLAlchemyError
 
 from afgui.curation.loader import CurationError
 from afgui.curation.provision import DatabaseUnavailableError, open_database
+from afgui.data.integrity import error_cause
 from afgui.services.catalog import Catalog
 from afgui.services.measures import RelationsService, ViewSide
 from afgui.ui.main_window import MainWindow
@@ -67,8 +70,15 @@ def _size(text: str) -> tuple[int, int]:
     return width, height
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line (argparse prints the whole usage first), exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def parse_args(argv: Sequence[str] | None = None) -> Options:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="afgui",
         description="Explore Afghanistan's foreign relations through time.",
         epilog="With --screenshot and/or --report the window is built offscreen, shows the "
@@ -141,6 +151,18 @@ def _write_json(path: Path, data: object) -> None:
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def _saved(path: Path, save: Callable[[Path], object]) -> bool:
+    """Run ``save(path)``; on failure say so in one line (no traceback) and return False."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if save(path) is False:
+            raise OSError(0, "the image could not be written")
+    except OSError as error:
+        print(f"afgui: cannot write {path}: {error.strerror or error}", file=sys.stderr)
+        return False
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     if "--self-test" in (sys.argv[1:] if argv is None else argv):
         # For installers and packagers (afgui/selftest.py composes its own window).
@@ -164,10 +186,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         catalog = Catalog(opened.engine)
         relations = RelationsService(opened.engine, catalog)
         state = initial_state(options, catalog, relations)
-    except (DatabaseUnavailableError, CurationError, UsageError) as error:
-        print(f"afgui: {error}", file=sys.stderr)
+    except (DatabaseUnavailableError, CurationError, UsageError, SQLAlchemyError) as error:
+        # SQLAlchemyError: an explicit --db file damaged in a way only reading reveals.
+        message = (
+            f"cannot read the database: {error_cause(error)}"
+            if isinstance(error, SQLAlchemyError)
+            else str(error)
+        )
+        print(f"afgui: {message}", file=sys.stderr)
         if not options.headless:
-            QMessageBox.critical(None, "afgui", str(error))
+            box = QMessageBox(QMessageBox.Icon.Critical, "afgui", message)
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            box.exec()
         return 2
     for warning in opened.warnings:
         print(f"afgui: {warning}", file=sys.stderr)
@@ -179,19 +209,29 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if options.headless:
         _settle()
-        if options.screenshot is not None:
-            options.screenshot.parent.mkdir(parents=True, exist_ok=True)
-            if not window.grab().save(str(options.screenshot)):
-                print(f"afgui: cannot write {options.screenshot}", file=sys.stderr)
-                return 1
-        if options.report is not None:
-            _write_json(options.report, window_report(window))
+        if options.screenshot is not None and not _saved(
+            options.screenshot, lambda path: window.grab().save(str(path))
+        ):
+            return 1
+        if options.report is not None and not _saved(
+            options.report, lambda path: _write_json(path, window_report(window))
+        ):
+            return 1
         window.close()
         return 0
 
+    if opened.warnings:
+        # The user of the window reads no stderr: say where a bad database file was kept.
+        notice = QMessageBox(
+            QMessageBox.Icon.Warning, "afgui", "\n\n".join(opened.warnings), parent=window
+        )
+        notice.setTextFormat(Qt.TextFormat.PlainText)
+        notice.open()
     if options.report_on_exit is not None:
         target = options.report_on_exit
-        app.aboutToQuit.connect(lambda: _write_json(target, window_report(window)))
+        app.aboutToQuit.connect(
+            lambda: _saved(target, lambda path: _write_json(path, window_report(window)))
+        )
     if options.e2e_geometry is not None:
         geometry_path = options.e2e_geometry
         QTimer.singleShot(GEOMETRY_DELAY_MS, lambda: _write_geometry(window, geometry_path))
