@@ -12,12 +12,16 @@ import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from afgui.cli import EXIT_FAILED, EXIT_USAGE, main
 from afgui.data.engine import sqlite_url
+
+# The offscreen platform's own notices when a window is shown (the afgui command's tests).
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
 
 FIXTURE_SOURCES = Path(__file__).parent / "fixtures" / "sources"
 FIXTURE_SEEDS = Path(__file__).parent / "fixtures" / "seeds"
@@ -226,3 +230,115 @@ def test_output_that_cannot_encode_the_text(db_url: str) -> None:
     assert process.returncode == EXIT_FAILED
     line = _one_line(err.decode())
     assert "in the output's encoding (ascii); use --out FILE or set PYTHONIOENCODING=utf-8" in line
+
+
+# --- the afgui command --------------------------------------------------------------------
+
+
+@pytest.fixture
+def afgui_main(monkeypatch: pytest.MonkeyPatch) -> Callable[[list[str]], int]:
+    """``afgui.app.main`` in this process, leaving the shared application's theme alone."""
+    import afgui.app
+
+    monkeypatch.setattr(afgui.app, "apply_theme", lambda app: None)
+
+    def run(args: list[str]) -> int:
+        try:
+            return afgui.app.main(args)
+        except SystemExit as exit_:
+            return exit_.code if isinstance(exit_.code, int) else EXIT_FAILED
+
+    return run
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--bogus"], "afgui: error: unrecognized arguments: --bogus"),
+        (["--year", "abc"], "afgui: error: argument --year: invalid int value: 'abc'"),
+        (["--side", "kabul"], "afgui: error: argument --side: invalid choice: 'kabul'"),
+        (["--size", "10x10"], "afgui: error: argument --size: window size 10x10 is too small"),
+    ],
+)
+def test_afgui_usage_errors(
+    args: list[str],
+    expected: str,
+    afgui_main: Callable[[list[str]], int],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert afgui_main(args) == EXIT_USAGE
+    out, err = capsys.readouterr()
+    assert out == "" and _one_line(err, "afgui").startswith(expected)
+
+
+def test_afgui_bad_values_and_paths(
+    tmp_path: Path,
+    db_url: str,
+    qapp,  # type: ignore[no-untyped-def]
+    afgui_main: Callable[[list[str]], int],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    report = str(tmp_path / "r.json")
+    cases = [
+        (
+            ["--db", db_url, "--year", "3000", "--report", report],
+            2,
+            "afgui: --year 3000 is outside",
+        ),
+        (
+            ["--db", db_url, "--country", "XXX", "--report", report],
+            2,
+            "afgui: --country XXX is not",
+        ),
+        (["--db", "nonsense", "--report", report], 2, "afgui: cannot open the database URL"),
+        (["--db", sqlite_url(a_file), "--report", report], 2, f"afgui: {a_file} is not an afgui"),
+        (["--db", db_url, "--report", str(a_file / "r.json")], 1, f"afgui: cannot write {a_file}"),
+        (["--db", db_url, "--screenshot", str(tmp_path / "x.nope")], 1, "afgui: cannot write"),
+    ]
+    for args, code, expected in cases:
+        assert afgui_main(args) == code, args
+        out, err = capsys.readouterr()
+        # The fixture database is not built from the bundled sources; afgui says so first.
+        err = "".join(line for line in err.splitlines(keepends=True) if "other sources" not in line)
+        assert out == "" and _one_line(err, "afgui").startswith(expected), (args, err)
+    assert not Path(report).exists()
+
+
+def test_afgui_starts_beside_a_bad_default_database_and_says_where_it_is(
+    qapp,  # type: ignore[no-untyped-def]
+    afgui_main: Callable[[list[str]], int],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from afgui.curation.provision import default_database_path
+
+    bad = default_database_path()
+    bad.parent.mkdir(parents=True, exist_ok=True)
+    bad.write_bytes(b"\x00 not a database \xff" * 500)
+    before = bad.read_bytes()
+    notices: list[str] = []
+
+    def read_the_notice() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            notices.append(box.text())
+            box.close()
+            QApplication.quit()
+
+    poll = QTimer()
+    poll.setInterval(20)
+    poll.timeout.connect(read_the_notice)
+    poll.start()
+    try:
+        assert afgui_main([]) == 0  # the window ran; the notice was read, then it quit
+    finally:
+        poll.stop()
+    _, err = capsys.readouterr()
+    line = _one_line(err, "afgui")
+    assert str(bad) in line and "left untouched" in line
+    assert [f"{line.removeprefix('afgui: ')}"] == notices
+    assert bad.read_bytes() == before
