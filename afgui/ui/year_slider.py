@@ -146,6 +146,7 @@ class YearSlider(QSlider):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAccessibleName("Year")
         self.setMouseTracking(True)
+        self._governments = tuple(governments)
         self._periods = periods_of(governments, last_year)
 
     def sizeHint(self) -> QSize:  # noqa: N802
@@ -257,6 +258,9 @@ class YearSlider(QSlider):
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.PaletteChange):
             self._background = None
+        if event.type() == QEvent.Type.PaletteChange:
+            # A theme change: the bands take the new theme's tints.
+            self._periods = periods_of(self._governments, self.maximum())
         super().changeEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
@@ -271,7 +275,7 @@ class YearSlider(QSlider):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(colour)
         painter.drawRoundedRect(QRectF(x - 2.5, track.top() - 4, 5, track.height() + 8), 2, 2)
-        painter.setBrush(QColor("#ffffff"))
+        painter.setBrush(theme.CONTROL)
         painter.setPen(QPen(colour, 2))
         painter.drawEllipse(QPointF(x, track.center().y()), 6, 6)
         if self.hasFocus():
@@ -294,7 +298,7 @@ class YearSlider(QSlider):
         metrics = self.fontMetrics()
         outline = QPainterPath()
         outline.addRoundedRect(track, 5, 5)
-        painter.fillPath(outline, QColor("#e8ebef"))
+        painter.fillPath(outline, theme.TRACK)
 
         painter.save()
         painter.setClipPath(outline)
@@ -379,6 +383,7 @@ class TimeControls(QWidget):
         year_label = QLabel("Year", self)
         year_label.setBuddy(self.year_box)
         year_label.setStyleSheet(f"color: {theme.MUTED_INK.name()};")
+        self._year_label = year_label
 
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._advance)
@@ -402,6 +407,12 @@ class TimeControls(QWidget):
         state.year_changed.connect(self._on_year_changed)
         self._update_play_icon()
         self._update_interval()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._year_label.setStyleSheet(f"color: {theme.MUTED_INK.name()};")
+            self._update_play_icon()
 
     @property
     def playing(self) -> bool:
