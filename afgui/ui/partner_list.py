@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
@@ -173,6 +174,14 @@ class PartnerTableModel(QAbstractTableModel):
             columns.update(_changed_columns(old, new))
         self._emit_run(run, columns)
 
+    def refresh_colours(self) -> None:
+        """Compute every cell again after a theme change (faint text, swatch borders)."""
+        self._swatches.clear()
+        self._cells = [self._make_cells(row) for row in self._rows]
+        if self._rows:
+            last = self.index(len(self._rows) - 1, len(self.HEADERS) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+
     def _emit_run(self, run: list[int], columns: set[int]) -> None:
         if run:
             self.dataChanged.emit(
@@ -247,7 +256,7 @@ class PartnerTableModel(QAbstractTableModel):
             pixmap.fill(QColor(0, 0, 0, 0))
             painter = QPainter(pixmap)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            painter.setPen(QColor("#8a939e"))
+            painter.setPen(theme.FAINT_INK)
             painter.setBrush(colour)
             painter.drawRoundedRect(0, 0, 11, 11, 2, 2)
             painter.end()
@@ -467,6 +476,11 @@ class PartnerList(QWidget):
         state.side_changed.connect(self._refresh)
         state.selection_changed.connect(self._show_selection)
         self._show_selection(state.selection)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.model.refresh_colours()
 
     def flush(self) -> None:
         """Re-sort now if a re-sort is pending."""
