@@ -7,9 +7,10 @@ constructor and keeps itself in step through the state's signals.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -25,13 +26,15 @@ from afgui.services.catalog import Catalog
 from afgui.services.measures import RelationsService
 from afgui.ui import theme
 from afgui.ui.about import show_about
-from afgui.ui.charts import ChartsView
 from afgui.ui.detail_pane import DetailPane
 from afgui.ui.map_panel import MapPanel
 from afgui.ui.partner_list import PartnerList
 from afgui.ui.side_switch import SideSwitch
 from afgui.ui.state import AppState
 from afgui.ui.year_slider import TimeControls
+
+if TYPE_CHECKING:
+    from afgui.ui.charts import ChartsView
 
 TITLE = "afgui — Afghanistan's foreign relations"
 
@@ -69,7 +72,21 @@ class MainWindow(QMainWindow):
         self.map_panel = MapPanel(state, catalog, relations, country_names, root)
         self.partner_list = PartnerList(state, catalog, relations, root)
         self.detail = DetailPane(state, catalog, relations, root)
-        self.charts = ChartsView(state, catalog, relations, root)
+        # The charts (pyqtgraph: about 250 ms of import, construction and first paint)
+        # are built right after the first paint unless a partner is selected already;
+        # until then their card shows what an empty chart says. See ``charts``.
+        self._catalog = catalog
+        self._relations = relations
+        self._charts: ChartsView | None = None
+        self._charts_slot = QWidget(root)
+        slot_layout = QVBoxLayout(self._charts_slot)
+        slot_layout.setContentsMargins(0, 0, 0, 0)
+        self._charts_placeholder = QLabel("Select a partner to see it over time", root)
+        self._charts_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._charts_placeholder.setStyleSheet(f"color: {theme.MUTED_INK.name()};")
+        slot_layout.addWidget(self._charts_placeholder)
+        if state.selection:
+            self._build_charts()
         self.time_controls = TimeControls(state, catalog.governments, root)
 
         title = QLabel("afgui", root)
@@ -93,7 +110,7 @@ class MainWindow(QMainWindow):
         centre = QSplitter(Qt.Orientation.Vertical, root)
         centre.setChildrenCollapsible(False)
         centre.addWidget(_card(self.map_panel, centre))
-        centre.addWidget(_card(self.charts, centre))
+        centre.addWidget(_card(self._charts_slot, centre))
         side = QSplitter(Qt.Orientation.Vertical, root)
         side.setChildrenCollapsible(False)
         side.addWidget(_card(self.partner_list, side))
@@ -123,6 +140,31 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence.StandardKey.Find, self, self.partner_list.search.setFocus)
         QShortcut(QKeySequence("Ctrl+Space"), self, self.time_controls.toggle_play)
         QShortcut(QKeySequence.StandardKey.Quit, self, self.close)
+
+    @property
+    def charts(self) -> ChartsView:
+        """The charts view, built now if the idle build after the first paint has not run."""
+        if self._charts is None:
+            self._build_charts()
+        assert self._charts is not None
+        return self._charts
+
+    def _build_charts(self) -> None:
+        if self._charts is not None:
+            return
+        from afgui.ui.charts import ChartsView
+
+        self._charts = ChartsView(self.state, self._catalog, self._relations, self._charts_slot)
+        self._charts_placeholder.hide()
+        layout = self._charts_slot.layout()
+        assert layout is not None
+        layout.addWidget(self._charts)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._charts is None:
+            # A zero timer runs after the posted paint of the window being shown.
+            QTimer.singleShot(0, self._build_charts)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
