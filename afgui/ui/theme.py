@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -288,7 +288,8 @@ def make_palette(colours: Colours) -> QPalette:
     palette.setColor(role.ToolTipBase, colours.tooltip_base)
     palette.setColor(role.ToolTipText, colours.ink)
     palette.setColor(role.Highlight, colours.accent)
-    palette.setColor(role.HighlightedText, QColor("#ffffff"))
+    # Dark text on the dark theme's light accent, white on the light theme's deep one.
+    palette.setColor(role.HighlightedText, QColor("#0d1117" if colours.dark else "#ffffff"))
     palette.setColor(role.PlaceholderText, colours.faint_ink)
     palette.setColor(role.Link, colours.accent)
     palette.setColor(role.LinkVisited, colours.accent)
@@ -307,14 +308,35 @@ def apply_theme(app: QApplication, scheme: Scheme | str = Scheme.LIGHT) -> Colou
     """A calm Fusion look that is the same on every platform (and offscreen), light or
     dark; ``Scheme.SYSTEM`` follows the platform's colour scheme. Returns the colours."""
     colours = resolve(scheme)
+    changed = colours is not _current
     app.setStyle("Fusion")
     use_colours(colours)
     app.setPalette(make_palette(colours))
+    if changed:
+        _tell_every_widget(app)
     font = QFont(app.font())
     if font.pointSizeF() < 9.5:
         font.setPointSizeF(9.5)
         app.setFont(font)
     return colours
+
+
+def _tell_every_widget(app: QApplication) -> None:
+    """Make sure every widget hears of a theme change.
+
+    Qt sends ``PaletteChange`` only to widgets whose inherited palette changes, and a
+    widget under a container with a style sheet inherits the container's palette, so it
+    hears nothing and keeps the old colours. Setting each style sheet again re-resolves
+    those palettes (and ``palette(...)`` references in the sheets); a ``PaletteChange``
+    sent to every widget then lets each view re-read the theme's colours.
+    """
+    widgets = app.allWidgets()
+    for widget in widgets:
+        sheet = widget.styleSheet()
+        if sheet:
+            widget.setStyleSheet(sheet)
+    for widget in app.allWidgets():
+        QCoreApplication.sendEvent(widget, QEvent(QEvent.Type.PaletteChange))
 
 
 def heading_font(base: QFont, scale: float = 1.25, *, bold: bool = True) -> QFont:
