@@ -6,11 +6,11 @@ constructor and keeps itself in step through the state's signals.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut, QShowEvent
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -40,12 +40,14 @@ TITLE = "afgui — Afghanistan's foreign relations"
 
 
 def _card(widget: QWidget, parent: QWidget, margins: int = 10) -> QFrame:
-    """A white panel with a hairline border around ``widget``."""
+    """A panel in the surface colour with a hairline border around ``widget``."""
     frame = QFrame(parent)
     frame.setObjectName("card")
+    # Palette roles rather than colours: the theme sets Base and Mid, and a theme change
+    # re-applies the sheet (afgui.ui.theme), so the cards follow it.
     frame.setStyleSheet(
-        f"QFrame#card {{ background: {theme.SURFACE.name()}; border: 1px solid "
-        f"{theme.RULE.name()}; border-radius: 6px; }}"
+        "QFrame#card { background: palette(base); border: 1px solid palette(mid); "
+        "border-radius: 6px; }"
     )
     layout = QVBoxLayout(frame)
     layout.setContentsMargins(margins, margins, margins, margins)
@@ -83,7 +85,7 @@ class MainWindow(QMainWindow):
         slot_layout.setContentsMargins(0, 0, 0, 0)
         self._charts_placeholder = QLabel("Select a partner to see it over time", root)
         self._charts_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._charts_placeholder.setStyleSheet(f"color: {theme.MUTED_INK.name()};")
+        self._muted: list[QLabel] = [self._charts_placeholder]
         slot_layout.addWidget(self._charts_placeholder)
         if state.selection:
             self._build_charts()
@@ -92,7 +94,8 @@ class MainWindow(QMainWindow):
         title = QLabel("afgui", root)
         title.setFont(theme.heading_font(self.font(), 1.45))
         subtitle = QLabel("Afghanistan's foreign relations through time", root)
-        subtitle.setStyleSheet(f"color: {theme.MUTED_INK.name()};")
+        self._muted.append(subtitle)
+        self._colour_labels()
         about = QPushButton("About", root)
         about.clicked.connect(lambda: show_about(self))
         top = QHBoxLayout()
@@ -137,9 +140,43 @@ class MainWindow(QMainWindow):
         bottom.addWidget(_card(self.time_controls, root, margins=2))
         layout.addLayout(bottom)
 
-        QShortcut(QKeySequence.StandardKey.Find, self, self.partner_list.search.setFocus)
-        QShortcut(QKeySequence("Ctrl+Space"), self, self.time_controls.toggle_play)
-        QShortcut(QKeySequence.StandardKey.Quit, self, self.close)
+        # Splitters are balanced to the window until the user moves one or saved sizes
+        # are restored; from then on they keep what the user chose.
+        self._balanced = True
+        for splitter in self.splitters().values():
+            splitter.splitterMoved.connect(self._on_splitter_moved)
+        # Find, play and quit are menu actions (afgui.ui.menus), with their shortcuts.
+
+    def splitters(self) -> dict[str, QSplitter]:
+        """The window's splitters by name (for saving and restoring their sizes)."""
+        return {
+            "main": self.splitter,
+            "centre": self.centre_splitter,
+            "side": self.side_splitter,
+        }
+
+    def restore_splitter_sizes(self, sizes: Mapping[str, Sequence[int]]) -> None:
+        """Give the named splitters these sizes (ignoring unknown names, wrong lengths)."""
+        restored = False
+        for name, splitter in self.splitters().items():
+            wanted = list(sizes.get(name, ()))
+            if len(wanted) == splitter.count() and all(size > 0 for size in wanted):
+                splitter.setSizes(wanted)
+                restored = True
+        if restored:
+            self._balanced = False
+
+    def _on_splitter_moved(self, *_: object) -> None:
+        self._balanced = False
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._colour_labels()
+
+    def _colour_labels(self) -> None:
+        for label in self._muted:
+            label.setStyleSheet(f"color: {theme.MUTED_INK.name()};")
 
     @property
     def charts(self) -> ChartsView:
@@ -173,7 +210,7 @@ class MainWindow(QMainWindow):
     def _balance(self) -> None:
         """The right column scales with the window but leaves the map most of the width."""
         width = self.splitter.width()
-        if width <= 0:
+        if width <= 0 or not self._balanced:
             return
         column = max(440, min(int(width * 0.35), 640))
         self.splitter.setSizes([width - column, column])
