@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 # Before any Qt import: tests never need a display (the end-to-end tests start Xvfb).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Module-scoped fixtures run before the per-test isolation below; they must not write to
+# the real user cache either (RelationsService keeps its cube there).
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="afgui-test-cache-")
 
 from collections.abc import Iterator
 from pathlib import Path
