@@ -3,7 +3,8 @@
 ``RelationsService`` builds an in-memory cube (partners × years × sides) once, at
 construction: the direct facts stream from the database as column batches
 (``repository.iter_direct_fact_batches``) and numpy counts them, so a million facts never
-become Fact objects (about 8 s and 160 MB on the 2-core machine). After that, a year change
+become Fact objects (about 8 s and 160 MB on the 2-core machine); the cube is then kept on
+disk for the next start (``afgui.services.cube_cache``). After that, a year change
 reads O(partners) values (``values_at``), a partner's curve O(years) (``series``).
 ``explain`` loads one partner's facts and recomputes the value fact by fact with the
 reference computation of ``afgui.domain.measures``, so the two always agree.
@@ -46,6 +47,7 @@ from afgui.domain.measures import (
 )
 from afgui.domain.model import Fact
 from afgui.domain.vocab import TONE_MAX, TONE_MIN, AfghanSide, FactKind
+from afgui.services import cube_cache
 from afgui.services.catalog import Catalog
 
 __all__ = [
@@ -84,19 +86,20 @@ class RelationsService:
         self._engine = engine
         self._catalog = catalog
         actors = catalog.actors_by_code
-        with Session(engine) as session:
-            counts = repository.count_facts_per_partner(session)
-            first, last = _year_range(repository.fact_year_bounds(session), catalog)
-            codes = tuple(sorted(set(counts) | set(actors)))
-            builder = _CubeBuilder({code: i for i, code in enumerate(codes)}, first, last)
-            for batch in repository.iter_direct_fact_batches(session):
-                builder.add(batch)
-        self._partners = tuple(sorted(code for code in counts if code in actors))
+        # A returning user's database has its cube on disk (afgui.services.cube_cache).
+        key = cube_cache.cube_key(engine)
+        cube = cube_cache.load(key) if key is not None else None
+        if cube is None:
+            cube = _build_cube(engine, catalog)
+            if key is not None:
+                cube_cache.store(key, cube)
+        self._partners = cube.partners
+        codes = cube.codes
+        first, last = cube.first_year, cube.last_year
         self._first_year, self._last_year = first, last
         self._years = tuple(range(first, last + 1))
-        self._index = builder.index
-        raw, has_data = builder.strength()
-        statuses = builder.statuses()
+        self._index = {code: i for i, code in enumerate(codes)}
+        raw, has_data, statuses = cube.raw, cube.has_data, cube.statuses
         exists = np.array(
             [
                 [actors[code].exists_in(year) if code in actors else True for year in self._years]
@@ -202,6 +205,28 @@ class RelationsService:
 
     def _range_message(self, year: int) -> str:
         return f"year {year} is outside {self._first_year}-{self._last_year}"
+
+
+def _build_cube(engine: Engine, catalog: Catalog) -> cube_cache.CachedCube:
+    """Stream the direct facts from the database into the strength and status cubes."""
+    actors = catalog.actors_by_code
+    with Session(engine) as session:
+        counts = repository.count_facts_per_partner(session)
+        first, last = _year_range(repository.fact_year_bounds(session), catalog)
+        codes = tuple(sorted(set(counts) | set(actors)))
+        builder = _CubeBuilder({code: i for i, code in enumerate(codes)}, first, last)
+        for batch in repository.iter_direct_fact_batches(session):
+            builder.add(batch)
+    raw, has_data = builder.strength()
+    return cube_cache.CachedCube(
+        partners=tuple(sorted(code for code in counts if code in actors)),
+        codes=codes,
+        first_year=first,
+        last_year=last,
+        raw=raw,
+        has_data=has_data,
+        statuses=builder.statuses(),
+    )
 
 
 def _year_range(bounds: tuple[int | None, int | None], catalog: Catalog) -> tuple[int, int]:
