@@ -25,11 +25,9 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
-import pyqtgraph as pg
-import pyqtgraph.exporters as pg_exporters
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 
@@ -45,9 +43,15 @@ from afgui.services.export import (
 )
 from afgui.services.measures import RelationsService
 from afgui.ui import palette, theme
-from afgui.ui.charts import ChartsView
 from afgui.ui.map_geometry import world_geometry
 from afgui.ui.map_panel import SUBJECT, MapPanel
+
+if TYPE_CHECKING:
+    # pyqtgraph is imported where a chart is exported: importing it here would put it
+    # (about 180 ms) back on the start-up path through the menus.
+    import pyqtgraph as pg
+
+    from afgui.ui.charts import ChartsView
 
 # mkstemp creates files readable by their owner only; exports get the usual permissions.
 _UMASK = os.umask(0)
@@ -142,6 +146,8 @@ def export_charts(charts: ChartsView, path: Path, *, caption: str = "") -> Expor
 
     The legend and caption exist in the file only; the window is left as it was.
     """
+    import pyqtgraph.exporters as pg_exporters
+
     export_format = format_of(path, (ExportFormat.PNG, ExportFormat.SVG))
     layout = charts.graphics.ci
     fill = QColor(theme.SURFACE)
@@ -175,6 +181,8 @@ def export_charts(charts: ChartsView, path: Path, *, caption: str = "") -> Expor
 
 @contextlib.contextmanager
 def _legend(plot: pg.PlotItem, entries: Sequence[tuple[Any, str]]) -> Iterator[None]:
+    import pyqtgraph as pg
+
     if not entries:
         yield
         return
@@ -254,6 +262,8 @@ def _caption_row(layout: pg.GraphicsLayout, caption: str) -> Iterator[None]:
     if not caption:
         yield
         return
+    import pyqtgraph as pg
+
     rows = layout.layout.rowCount()
     label = pg.LabelItem(
         html.escape(caption), color=theme.MUTED_INK, justify="left", size=_caption_size()
