@@ -1,9 +1,14 @@
 """The composition root and the ``afgui`` command.
 
 ``main()`` parses the command line, opens the database, creates the services, the one
-:class:`~afgui.ui.state.AppState` and the main window, and either runs the window or,
-with ``--screenshot``/``--report``, builds it offscreen, shows the requested state,
-saves what it shows and exits.
+:class:`~afgui.ui.state.AppState`, the theme and the main window with its menus, and
+either runs the window or, with ``--screenshot``/``--report``, builds it offscreen, shows
+the requested state, saves what it shows and exits.
+
+A window run normally starts where the last one ended (geometry, splitters, year,
+partner, comparison, side and theme, kept with ``QSettings``) and saves that state when
+it quits; the command line overrides what was saved. Headless runs read and write no
+saved state unless ``--settings`` names a file.
 """
 
 from __future__ import annotations
@@ -27,11 +32,14 @@ from afgui.curation.provision import DatabaseUnavailableError, open_database
 from afgui.data.integrity import error_cause
 from afgui.services.catalog import Catalog
 from afgui.services.measures import RelationsService, ViewSide
+from afgui.ui import menus
+from afgui.ui.appearance import Appearance
 from afgui.ui.main_window import MainWindow
 from afgui.ui.map_panel import country_names
 from afgui.ui.report import window_report
+from afgui.ui.settings import SavedState, SettingsStore, capture, restore_window
 from afgui.ui.state import AppState
-from afgui.ui.theme import apply_theme
+from afgui.ui.theme import Scheme
 
 DEFAULT_SIZE = (1440, 900)
 GEOMETRY_DELAY_MS = 400
@@ -47,13 +55,16 @@ class UsageError(Exception):
 class Options:
     year: int | None
     country: str | None
-    side: ViewSide
+    side: ViewSide | None
     db: str | None
     screenshot: Path | None
     report: Path | None
     report_on_exit: Path | None
     size: tuple[int, int] | None
     e2e_geometry: Path | None = None
+    compare: str | None = None
+    theme: Scheme | None = None
+    settings: Path | None = None
 
     @property
     def headless(self) -> bool:
@@ -91,8 +102,23 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
     parser.add_argument(
         "--side",
         choices=[side.value for side in ViewSide],
-        default=ViewSide.GOVERNMENT.value,
-        help="the Afghan side to view (default: government)",
+        help="the Afghan side to view (default: the last one viewed, else government)",
+    )
+    parser.add_argument(
+        "--compare",
+        metavar="CODE",
+        help="a second partner to show beside the selected one (e.g. IND)",
+    )
+    parser.add_argument(
+        "--theme",
+        choices=[scheme.value for scheme in Scheme],
+        help="light, dark, or follow the system (default: as last chosen, else system)",
+    )
+    parser.add_argument(
+        "--settings",
+        type=Path,
+        metavar="INI",
+        help="keep the saved window state in this file instead of the user's settings",
     )
     parser.add_argument("--db", metavar="URL", help="SQLAlchemy database URL (or AFGUI_DB_URL)")
     parser.add_argument("--screenshot", type=Path, metavar="PNG", help="save the window as PNG")
@@ -123,13 +149,16 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
     return Options(
         year=args.year,
         country=args.country.strip().upper() if args.country else None,
-        side=ViewSide(args.side),
+        side=ViewSide(args.side) if args.side else None,
         db=args.db or os.environ.get("AFGUI_DB_URL") or None,
         screenshot=args.screenshot,
         report=args.report,
         report_on_exit=args.report_on_exit,
         size=args.size,
         e2e_geometry=args.e2e_geometry,
+        compare=args.compare.strip().upper() if args.compare else None,
+        theme=Scheme(args.theme) if args.theme else None,
+        settings=args.settings,
     )
 
 
@@ -179,13 +208,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("afgui")
     app.setOrganizationName("afgui")
-    apply_theme(app)
+    store = _settings_store(options)
+    saved = store.load() if store is not None else SavedState()
+    appearance = Appearance(app, options.theme or saved.theme)
 
     try:
         opened = open_database(options.db)
         catalog = Catalog(opened.engine)
         relations = RelationsService(opened.engine, catalog)
-        state = initial_state(options, catalog, relations)
+        state = initial_state(options, catalog, relations, saved)
     except (DatabaseUnavailableError, CurationError, UsageError, SQLAlchemyError) as error:
         # SQLAlchemyError: an explicit --db file damaged in a way only reading reveals.
         message = (
@@ -203,9 +234,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"afgui: {warning}", file=sys.stderr)
 
     window = MainWindow(state, catalog, relations, country_names())
+    menus.install(window, catalog, relations, appearance)
     size = options.size or (HEADLESS_SIZE if options.headless else DEFAULT_SIZE)
     window.resize(*size)
+    if options.size is None:
+        restore_window(window, saved)
     window.show()
+    if store is not None:
+        app.aboutToQuit.connect(lambda: store.save(capture(window, appearance.scheme)))
 
     if options.headless:
         _settle()
@@ -217,6 +253,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             options.report, lambda path: _write_json(path, window_report(window))
         ):
             return 1
+        if store is not None:
+            store.save(capture(window, appearance.scheme))
         window.close()
         return 0
 
@@ -256,15 +294,41 @@ def _write_geometry(window: MainWindow, path: Path) -> None:
     _write_json(path, {"window": int(window.winId()), "slider": years, "map": countries})
 
 
-def initial_state(options: Options, catalog: Catalog, relations: RelationsService) -> AppState:
-    """The state the command line asks for; raises :class:`UsageError` for bad values."""
+def _settings_store(options: Options) -> SettingsStore | None:
+    """Where the window state is kept: ``--settings``, else the user's settings for a
+    window run normally, none for a headless run (its output must not depend on them)."""
+    if options.settings is not None:
+        return SettingsStore.at(options.settings)
+    if options.headless:
+        return None
+    return SettingsStore.user()
+
+
+def initial_state(
+    options: Options,
+    catalog: Catalog,
+    relations: RelationsService,
+    saved: SavedState | None = None,
+) -> AppState:
+    """The state the command line asks for, else the saved one; raises
+    :class:`UsageError` for bad command-line values (saved values that no longer fit
+    the data are dropped)."""
+    saved = saved or SavedState()
     first, last = relations.first_year, relations.last_year
     if options.year is not None and not first <= options.year <= last:
         raise UsageError(f"--year {options.year} is outside the covered years {first}–{last}")
-    selection = ""
+    known = catalog.actors_by_code
+    for flag, code in (("--country", options.country), ("--compare", options.compare)):
+        if code and code not in known:
+            codes = ", ".join(sorted(relations.partners()))
+            raise UsageError(f"{flag} {code} is not an actor code; known: {codes}")
     if options.country:
-        if options.country not in catalog.actors_by_code:
-            known = ", ".join(sorted(relations.partners()))
-            raise UsageError(f"--country {options.country} is not an actor code; known: {known}")
         selection = options.country
-    return AppState(first, last, year=options.year, side=options.side, selection=selection)
+        # A partner given on the command line starts a fresh view: no saved comparison.
+        compare = options.compare or ""
+    else:
+        selection = saved.partner if saved.partner in known else ""
+        compare = options.compare or (saved.compare if saved.compare in known else "")
+    year = options.year if options.year is not None else saved.year
+    side = options.side or saved.side or ViewSide.GOVERNMENT
+    return AppState(first, last, year=year, side=side, selection=selection, compare=compare)
