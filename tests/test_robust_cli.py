@@ -239,8 +239,10 @@ def test_output_that_cannot_encode_the_text(db_url: str) -> None:
 def afgui_main(monkeypatch: pytest.MonkeyPatch) -> Callable[[list[str]], int]:
     """``afgui.app.main`` in this process, leaving the shared application's theme alone."""
     import afgui.app
+    from afgui.ui import theme
 
-    monkeypatch.setattr(afgui.app, "apply_theme", lambda app: None)
+    # The window's Appearance applies the theme through afgui.ui.theme.apply_theme.
+    monkeypatch.setattr(theme, "apply_theme", lambda app, scheme=None: theme.current())
 
     def run(args: list[str]) -> int:
         try:
