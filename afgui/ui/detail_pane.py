@@ -35,6 +35,7 @@ from afgui.services.measures import (
     ViewSide,
 )
 from afgui.ui import palette, theme
+from afgui.ui.compare import PartnerAt, compare_header, compared_section
 from afgui.ui.partner_list import strength_text
 from afgui.ui.safe_text import InertTextDocument, SafeTextBrowser
 from afgui.ui.state import AppState
@@ -452,6 +453,7 @@ class DetailPane(QWidget):
         self._shown = ""
         self._body_html = ""
         self._header = Header("", "")
+        self._fact_counts: dict[str, int] | None = None
 
         self.header = RichTextBlock(self, margins=QMargins(14, 12, 14, 8))
         self.header.setAccessibleName("Selected partner")
@@ -484,6 +486,7 @@ class DetailPane(QWidget):
         state.year_changed.connect(self._on_year_or_side)
         state.side_changed.connect(self._on_year_or_side)
         state.selection_changed.connect(self._on_selection)
+        state.compare_changed.connect(self._on_selection)
         self.refresh_header()
         self.refresh_body()
 
@@ -536,23 +539,67 @@ class DetailPane(QWidget):
         side = self._state.side
         code = self._state.selection
         cell = self._relations.values_at(year, side).get(code) if code in self._partners else None
-        header = render_header(
-            actor=self._catalog.actors_by_code.get(code) if code else None,
-            code=code,
-            year=year,
-            side=side,
-            governments=self._catalog.governments_in(year),
-            cell=cell,
-        )
+        compare = self._state.compare if code else ""
+        if compare:
+            header = self._compare_header(code, compare, cell)
+        else:
+            header = render_header(
+                actor=self._catalog.actors_by_code.get(code) if code else None,
+                code=code,
+                year=year,
+                side=side,
+                governments=self._catalog.governments_in(year),
+                cell=cell,
+            )
         if header != self._header:
             self._header = header
             self.header.set_html(header.html, may_shrink=may_shrink)
             self.header.setAccessibleDescription(header.text)
 
+    def _compare_header(self, code: str, compare: str, cell: StrengthCell | None) -> Header:
+        """The selection and the compared partner side by side (afgui.ui.compare)."""
+        year, side = self._state.year, self._state.side
+        values = self._relations.values_at(year, side)
+        actors = self._catalog.actors_by_code
+        if self._fact_counts is None:
+            self._fact_counts = self._catalog.fact_counts()
+        counts = self._fact_counts
+        rich, plain = compare_header(
+            first=PartnerAt(code, actors.get(code), cell, counts.get(code, 0)),
+            second=PartnerAt(
+                compare,
+                actors.get(compare),
+                values.get(compare) if compare in self._partners else None,
+                counts.get(compare, 0),
+            ),
+            year=year,
+            side=side,
+            government_text=government_text(self._catalog.governments_in(year), year),
+        )
+        return Header(rich, plain)
+
     def refresh_body(self) -> None:
+        code = self._state.selection
+        compare = self._state.compare if code else ""
+        document = self._render_body_of(code)
+        if compare:
+            section = compared_section(
+                self._names.get(compare, compare), self._render_body_of(compare)
+            )
+            document = document.replace("</body></html>", f"{section}</body></html>")
+        if document == self._body_html:
+            return
+        # Keep the reader's place while the year or side changes; a new partner starts on top.
+        shown = f"{code}/{compare}"
+        scroll = self.browser.verticalScrollBar().value() if shown == self._shown else 0
+        self._shown = shown
+        self._body_html = document
+        self.browser.setHtml(document)
+        self.browser.verticalScrollBar().setValue(scroll)
+
+    def _render_body_of(self, code: str) -> str:
         year = self._state.year
         side = self._state.side
-        code = self._state.selection
         explanation: Explanation | None = None
         aid: tuple[AidPoint, ...] = ()
         if code in self._partners:
@@ -562,7 +609,7 @@ class DetailPane(QWidget):
                 cached = self._relations.aid(code)
                 self._aid[code] = cached
             aid = cached
-        document = render_body(
+        return render_body(
             code=code,
             year=year,
             side=side,
@@ -572,11 +619,3 @@ class DetailPane(QWidget):
             sources=self._catalog.sources_by_id,
             names=self._names,
         )
-        if document == self._body_html:
-            return
-        # Keep the reader's place while the year or side changes; a new partner starts on top.
-        scroll = self.browser.verticalScrollBar().value() if code == self._shown else 0
-        self._shown = code
-        self._body_html = document
-        self.browser.setHtml(document)
-        self.browser.verticalScrollBar().setValue(scroll)
