@@ -5,7 +5,7 @@ directory (platformdirs) and is rebuilt from the bundled curated sources wheneve
 missing, from an older schema version, or built from other sources. A rebuild writes a new
 file beside the old one and swaps it in atomically, so an instance reading the old file
 keeps working. A file that is not a sound afgui database of this or an older version —
-another application's, a damaged one (structure or row checksum), one from a newer afgui —
+another application's, a damaged one (structure, indexes or row checksum), one from a newer afgui —
 is never overwritten or deleted: the database is rebuilt beside it and a warning says where
 the bad file is. When neither place can be used, one message names the files and causes.
 
@@ -127,7 +127,7 @@ class _Probe:
 def _probe(path: Path, *, deep: bool) -> _Probe:
     """Inspect the file at ``path`` through a read-only connection; never writes to it.
 
-    ``deep`` adds the checks that read the whole file (structure and row checksum): cheap
+    ``deep`` adds the check of the whole file's structure (``PRAGMA integrity_check``): cheap
     for the curated database, too slow for a synthetic benchmark one of a million facts.
     """
     engine = make_engine(sqlite_url(path), read_only=True)
@@ -155,10 +155,32 @@ def _inspect(engine: Engine, *, deep: bool) -> _Probe:
             f"was written by a newer afgui (schema version {version!r}; "
             f"this afgui reads version {SCHEMA_VERSION})",
         )
+    if version == str(SCHEMA_VERSION) and (mismatch := _tables_mismatch(engine)):
+        return _Probe(meta, f"is damaged ({mismatch})")
+    # Only afgui's build records a digest, and only for curated data (small): checked even
+    # on explicit files, whose structure check is skipped (a synthetic one can be huge).
     recorded = meta.get(DIGEST_KEY)
-    if deep and recorded is not None and (mismatch := digest_mismatch(engine, recorded)):
+    if recorded is not None and (mismatch := digest_mismatch(engine, recorded)):
         return _Probe(meta, f"is damaged ({mismatch})")
     return _Probe(meta)
+
+
+def _tables_mismatch(engine: Engine) -> str | None:
+    """How the tables differ from this schema version's (a hand-altered file), or None."""
+    try:
+        inspector = inspect(engine)
+        present = set(inspector.get_table_names())
+        for table in Base.metadata.sorted_tables:
+            if table.name not in present:
+                return f"the table {table.name} is missing"
+            columns = {column["name"] for column in inspector.get_columns(table.name)}
+            missing = sorted(set(table.columns.keys()) - columns)
+            if missing:
+                return f"the table {table.name} lacks the column {', '.join(missing)}"
+    except (SQLAlchemyError, UnicodeDecodeError) as error:
+        cause = error_cause(error) if isinstance(error, SQLAlchemyError) else "undecodable"
+        return f"its tables cannot be listed: {cause}"
+    return None
 
 
 def _open_default(path: Path, tree: dict[str, bytes], current_hash: str) -> OpenedDatabase:

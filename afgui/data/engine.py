@@ -72,7 +72,8 @@ def read_meta(engine: Engine) -> dict[str, str] | None:
             return None
         with Session(engine) as session:
             rows = session.execute(select(MetaRow.key, MetaRow.value)).all()
-    except SQLAlchemyError:
+    except (SQLAlchemyError, UnicodeDecodeError):
+        # UnicodeDecodeError: in a damaged file even SQLite's error message can be garbage.
         return None
     return {key: value for key, value in rows}
 

@@ -2,8 +2,9 @@
 
 SQLite keeps no checksums of its own: a flipped byte inside a row reads back as a changed
 value without any error. The build therefore records a digest of every table's rows in
-``meta``, and opening the default database recomputes it; ``PRAGMA quick_check`` catches
-damage to the file's structure (pages, b-trees) that would fail later queries.
+``meta``, and opening the default database recomputes it; ``PRAGMA integrity_check``
+catches damage to the file's structure (pages, b-trees, and indexes that no longer match
+their table — which ``quick_check`` skips) that would fail later queries.
 """
 
 from __future__ import annotations
@@ -37,12 +38,16 @@ def content_digest(connection: Connection) -> str:
 
 
 def structural_damage(engine: Engine) -> str | None:
-    """What ``PRAGMA quick_check`` (or opening the file) reports, or None when it is sound."""
+    """What ``PRAGMA integrity_check`` (or opening the file) reports, or None when sound."""
     try:
         with engine.connect() as connection:
-            findings = [str(row[0]) for row in connection.exec_driver_sql("PRAGMA quick_check")]
+            result = connection.exec_driver_sql("PRAGMA integrity_check")
+            findings = [str(row[0]) for row in result]
     except SQLAlchemyError as error:
         return error_cause(error)
+    except UnicodeDecodeError:
+        # A damaged schema page: SQLite's own error message quotes it and cannot be decoded.
+        return "its schema cannot be read"
     if findings == ["ok"]:
         return None
     # Findings can span lines and start with a header such as "*** in database main ***".
@@ -53,7 +58,7 @@ def structural_damage(engine: Engine) -> str | None:
         if line.strip() and not line.startswith("***")
     ]
     more = f" and {len(lines) - 1} more findings" if len(lines) > 1 else ""
-    return _shorten(f"{lines[0] if lines else 'quick_check failed'}{more}")
+    return _shorten(f"{lines[0] if lines else 'integrity_check failed'}{more}")
 
 
 def digest_mismatch(engine: Engine, recorded: str) -> str | None:
