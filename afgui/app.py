@@ -217,6 +217,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         catalog = Catalog(opened.engine)
         relations = RelationsService(opened.engine, catalog)
         state = initial_state(options, catalog, relations, saved)
+        # The window's first queries (the selected partner's facts) may meet damage too.
+        window = MainWindow(state, catalog, relations, country_names())
     except (DatabaseUnavailableError, CurationError, UsageError, SQLAlchemyError) as error:
         # SQLAlchemyError: an explicit --db file damaged in a way only reading reveals.
         message = (
@@ -233,7 +235,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     for warning in opened.warnings:
         print(f"afgui: {warning}", file=sys.stderr)
 
-    window = MainWindow(state, catalog, relations, country_names())
     menus.install(window, catalog, relations, appearance)
     size = options.size or (HEADLESS_SIZE if options.headless else DEFAULT_SIZE)
     window.resize(*size)
