@@ -12,7 +12,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -235,22 +234,34 @@ def test_output_that_cannot_encode_the_text(db_url: str) -> None:
 # --- the afgui command --------------------------------------------------------------------
 
 
-@pytest.fixture
-def afgui_main(monkeypatch: pytest.MonkeyPatch) -> Callable[[list[str]], int]:
-    """``afgui.app.main`` in this process, leaving the shared application's theme alone."""
-    import afgui.app
-    from afgui.ui import theme
+def _afgui(args: list[str], *, driver: str = "") -> subprocess.CompletedProcess[str]:
+    """``afgui`` in a child process (offscreen); ``driver`` runs first, in the same process."""
+    code = (
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "application = QApplication(sys.argv[:1])\n"
+        f"{driver}\n"
+        "from afgui.app import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    env = {key: value for key, value in os.environ.items() if not key.startswith("AFGUI_")}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
-    # The window's Appearance applies the theme through afgui.ui.theme.apply_theme.
-    monkeypatch.setattr(theme, "apply_theme", lambda app, scheme=None: theme.current())
 
-    def run(args: list[str]) -> int:
-        try:
-            return afgui.app.main(args)
-        except SystemExit as exit_:
-            return exit_.code if isinstance(exit_.code, int) else EXIT_FAILED
-
-    return run
+def _afgui_errors(stderr: str) -> str:
+    """stderr without the offscreen platform's notices and the expected warning that the
+    fixture database was not built from the bundled sources."""
+    noise = ("This plugin does not support", "other sources than the bundled")
+    return "".join(
+        line for line in stderr.splitlines(keepends=True) if not any(n in line for n in noise)
+    )
 
 
 @pytest.mark.parametrize(
@@ -263,84 +274,77 @@ def afgui_main(monkeypatch: pytest.MonkeyPatch) -> Callable[[list[str]], int]:
     ],
 )
 def test_afgui_usage_errors(
-    args: list[str],
-    expected: str,
-    afgui_main: Callable[[list[str]], int],
-    capsys: pytest.CaptureFixture[str],
+    args: list[str], expected: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert afgui_main(args) == EXIT_USAGE
+    from afgui.app import parse_args
+
+    with pytest.raises(SystemExit) as exit_:
+        parse_args(args)
+    assert exit_.value.code == EXIT_USAGE
     out, err = capsys.readouterr()
     assert out == "" and _one_line(err, "afgui").startswith(expected)
 
 
-def test_afgui_bad_values_and_paths(
-    tmp_path: Path,
-    db_url: str,
-    qapp,  # type: ignore[no-untyped-def]
-    afgui_main: Callable[[list[str]], int],
-    capsys: pytest.CaptureFixture[str],
+def test_afgui_bad_databases_and_paths(
+    tmp_path: Path, db_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     a_file = tmp_path / "a-file"
     a_file.write_text("x")
-    report = str(tmp_path / "r.json")
+    report = tmp_path / "r.json"
+    # An afgui database altered by hand: a column dropped, the digest removed.
+    altered = tmp_path / "altered.sqlite3"
+    assert main(["build", "--db", sqlite_url(altered), "--sources", str(FIXTURE_SOURCES)]) == 0
+    capsys.readouterr()
+    connection = sqlite3.connect(altered)
+    with connection:
+        connection.execute("DELETE FROM meta WHERE key = 'content_digest'")
+        connection.execute("ALTER TABLE facts DROP COLUMN note")
+    connection.close()
     cases = [
+        (["--db", "nonsense"], 2, "afgui: cannot open the database URL (it cannot be parsed)"),
+        (["--db", sqlite_url(a_file)], 2, f"afgui: {a_file} is not an afgui database"),
         (
-            ["--db", db_url, "--year", "3000", "--report", report],
+            ["--db", sqlite_url(altered), "--country", "PAK"],
             2,
-            "afgui: --year 3000 is outside",
+            f"afgui: {altered} is damaged (the table facts lacks the column note)",
         ),
-        (
-            ["--db", db_url, "--country", "XXX", "--report", report],
-            2,
-            "afgui: --country XXX is not",
-        ),
-        (["--db", "nonsense", "--report", report], 2, "afgui: cannot open the database URL"),
-        (["--db", sqlite_url(a_file), "--report", report], 2, f"afgui: {a_file} is not an afgui"),
         (["--db", db_url, "--report", str(a_file / "r.json")], 1, f"afgui: cannot write {a_file}"),
         (["--db", db_url, "--screenshot", str(tmp_path / "x.nope")], 1, "afgui: cannot write"),
     ]
     for args, code, expected in cases:
-        assert afgui_main(args) == code, args
-        out, err = capsys.readouterr()
-        # The fixture database is not built from the bundled sources; afgui says so first.
-        err = "".join(line for line in err.splitlines(keepends=True) if "other sources" not in line)
-        assert out == "" and _one_line(err, "afgui").startswith(expected), (args, err)
-    assert not Path(report).exists()
+        if "--report" not in args and "--screenshot" not in args:
+            args = [*args, "--report", str(report)]
+        result = _afgui(args)
+        assert result.returncode == code, (args, result.stderr)
+        assert result.stdout == ""
+        assert _one_line(_afgui_errors(result.stderr), "afgui").startswith(expected), args
+    assert not report.exists()
 
 
-def test_afgui_starts_beside_a_bad_default_database_and_says_where_it_is(
-    qapp,  # type: ignore[no-untyped-def]
-    afgui_main: Callable[[list[str]], int],
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QMessageBox
-
+def test_afgui_starts_beside_a_bad_default_database_and_says_where_it_is(tmp_path: Path) -> None:
     from afgui.curation.provision import default_database_path
 
-    bad = default_database_path()
+    bad = default_database_path()  # in this test's own data directory (conftest)
     bad.parent.mkdir(parents=True, exist_ok=True)
     bad.write_bytes(b"\x00 not a database \xff" * 500)
     before = bad.read_bytes()
-    notices: list[str] = []
-
-    def read_the_notice() -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            notices.append(box.text())
-            box.close()
-            QApplication.quit()
-
-    poll = QTimer()
-    poll.setInterval(20)
-    poll.timeout.connect(read_the_notice)
-    poll.start()
-    try:
-        assert afgui_main([]) == 0  # the window ran; the notice was read, then it quit
-    finally:
-        poll.stop()
-    _, err = capsys.readouterr()
-    line = _one_line(err, "afgui")
+    # In the child: once the window shows the notice, print it, close it and quit.
+    driver = (
+        "from PySide6.QtCore import QTimer\n"
+        "from PySide6.QtWidgets import QMessageBox\n"
+        "def read_the_notice():\n"
+        "    box = QApplication.activeModalWidget()\n"
+        "    if isinstance(box, QMessageBox):\n"
+        "        print('NOTICE ' + box.text().replace(chr(10), ' | '), flush=True)\n"
+        "        box.close()\n"
+        "        QApplication.quit()\n"
+        "poll = QTimer()\n"
+        "poll.timeout.connect(read_the_notice)\n"
+        "poll.start(20)\n"
+    )
+    result = _afgui(["--settings", str(tmp_path / "settings.ini")], driver=driver)
+    assert result.returncode == 0, result.stderr
+    line = _one_line(_afgui_errors(result.stderr), "afgui")
     assert str(bad) in line and "left untouched" in line
-    assert [f"{line.removeprefix('afgui: ')}"] == notices
+    assert result.stdout == f"NOTICE {line.removeprefix('afgui: ')}\n"
     assert bad.read_bytes() == before

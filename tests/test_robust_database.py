@@ -40,6 +40,7 @@ from afgui.data.engine import make_engine, sqlite_url
 from afgui.data.schema import SCHEMA_VERSION, FactRow
 from afgui.domain.model import Citation
 from afgui.services.catalog import Catalog
+from afgui.services.measures import RelationsService, ViewSide
 
 FIXTURE_SOURCES = Path(__file__).parent / "fixtures" / "sources"
 SUMMARY = b"Pakistan recognises the Taliban government."
@@ -48,7 +49,13 @@ SUMMARY = b"Pakistan recognises the Taliban government."
 def _snapshot(engine: Engine) -> tuple[Any, ...]:
     """Everything the app reads, as domain values, for comparing two databases."""
     catalog = Catalog(engine)
-    return catalog.actors, catalog.governments, catalog.sources, tuple(catalog.facts())
+    relations = RelationsService(engine, catalog)  # its aggregate queries use the indexes
+    values = tuple(
+        tuple(sorted(relations.values_at(year, side).items()))
+        for year in (1979, 1997, 2002)
+        for side in ViewSide
+    )
+    return catalog.actors, catalog.governments, catalog.sources, tuple(catalog.facts()), values
 
 
 @contextlib.contextmanager
@@ -130,6 +137,40 @@ def test_damaged_page_structure_is_noticed(tmp_path: Path) -> None:
     path.write_bytes(damaged)
     with _opened(default_path=path) as opened:
         _assert_rebuilt_beside(opened, path, "is damaged")
+    assert path.read_bytes() == damaged
+
+
+def _root_page(path: Path, name: str) -> int:
+    connection = sqlite3.connect(path)
+    [(page,)] = connection.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (name,))
+    connection.close()
+    return int(page)
+
+
+def test_an_index_that_no_longer_matches_its_table_is_noticed(tmp_path: Path) -> None:
+    """quick_check passes this file, and the partner counts read it: 'QAK' had one fact."""
+    path = tmp_path / "afgui.sqlite3"
+    data = _good_database(path)
+    page_size = int.from_bytes(data[16:18], "big")
+    start = (_root_page(path, "ix_fact_partners_actor") - 1) * page_size
+    key = start + data[start : start + page_size].index(b"PAKpak-1997")
+    damaged = data[:key] + b"Q" + data[key + 1 :]  # the index says QAK, the table PAK
+    path.write_bytes(damaged)
+    with _opened(default_path=path) as opened:
+        _assert_rebuilt_beside(opened, path, "missing from index ix_fact_partners_actor")
+        assert "QAK" not in Catalog(opened.engine).fact_counts()
+    assert path.read_bytes() == damaged
+
+
+def test_schema_text_that_cannot_be_decoded_is_noticed(tmp_path: Path) -> None:
+    """SQLite quotes the damaged CREATE statement in its error; decoding it raised."""
+    path = tmp_path / "afgui.sqlite3"
+    data = _good_database(path)
+    offset = data.index(b"CREATE TABLE facts") + 2
+    damaged = data[:offset] + bytes([data[offset] ^ 0x80]) + data[offset + 1 :]
+    path.write_bytes(damaged)
+    with _opened(default_path=path) as opened:
+        _assert_rebuilt_beside(opened, path, "its schema cannot be read")
     assert path.read_bytes() == damaged
 
 
@@ -270,6 +311,12 @@ def test_database_without_a_digest_is_rebuilt_in_place(tmp_path: Path) -> None:
                 ),
             ),
             "newer afgui",
+        ),
+        (
+            lambda path: path.write_bytes(
+                _good_database(path).replace(SUMMARY, b"Q" + SUMMARY[1:])
+            ),
+            "do not match the checksum",
         ),
     ],
 )
