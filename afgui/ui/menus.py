@@ -73,7 +73,7 @@ def next_event(years: Sequence[int], year: int, step: int) -> int | None:
 def file_stem(*parts: str) -> str:
     """A file name from words: ``afgui-pakistan-1997``."""
     text = "-".join(part for part in parts if part)
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "afgui"
+    return re.sub(r"[\W_]+", "-", text.casefold()).strip("-") or "afgui"
 
 
 def _ask_save_path(parent: QWidget, title: str, filters: str, suggested: Path) -> Path | None:
@@ -168,11 +168,13 @@ class WindowMenus(QObject):
         menu: QMenu,
         name: str,
         text: str,
-        shortcut: str | QKeySequence.StandardKey,
+        shortcut: str,
         handler: Callable[[], object],
         tip: str = "",
     ) -> QAction:
         action = QAction(text, self.window)
+        # Written out rather than platform standard keys: some platforms (offscreen, some
+        # desktops) define no standard Quit or Help key, and every action needs one.
         action.setShortcut(QKeySequence(shortcut))
         # Window-wide, so a shortcut works wherever the focus is in the window.
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -218,16 +220,14 @@ class WindowMenus(QObject):
             "Save every actor, source, fact and measure as JSON, or every fact as CSV",
         )
         menu.addSeparator()
-        self._action(
-            menu, "quit", "&Quit", QKeySequence.StandardKey.Quit, self.window.close, "Quit afgui"
-        )
+        self._action(menu, "quit", "&Quit", "Ctrl+Q", self.window.close, "Quit afgui")
 
     def _build_edit(self, menu: QMenu) -> None:
         self._action(
             menu,
             "find",
             "&Find partner",
-            QKeySequence.StandardKey.Find,
+            "Ctrl+F",
             self.find_partner,
             "Search the partner list",
         )
@@ -351,7 +351,7 @@ class WindowMenus(QObject):
             menu,
             "methodology",
             "&Methodology",
-            QKeySequence.StandardKey.HelpContents,
+            "F1",
             self.show_methodology,
             "How strength, status and aid are computed",
         )
