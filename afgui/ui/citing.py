@@ -36,6 +36,7 @@ from afgui.services.citations import (
     source_bibtex,
     source_csl,
 )
+from afgui.ui.safe_text import plain_tooltip
 
 
 class CitationForm(StrEnum):
@@ -93,7 +94,7 @@ class CitationDialog(QDialog):
         self.facts.setAccessibleName(f"Facts naming {partner_name}")
         for fact in self._facts:
             item = QListWidgetItem(f"{describe_date(fact.date)} — {fact.summary}")
-            item.setToolTip(fact.citation.quote)
+            item.setToolTip(plain_tooltip(fact.citation.quote))  # a quote is untrusted text
             self.facts.addItem(item)
         self.form = QComboBox(self)
         self.form.setAccessibleName("Citation form")
