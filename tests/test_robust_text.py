@@ -29,7 +29,9 @@ from afgui.curation.build import build_database
 from afgui.curation.loader import Corpus
 from afgui.data.engine import make_engine, sqlite_url
 from afgui.domain.model import Citation
+from afgui.services.catalog import Catalog
 from afgui.services.measures import ViewSide
+from afgui.ui.citing import CitationDialog
 from afgui.ui.main_window import MainWindow
 from afgui.ui.partner_list import PartnerTableModel
 from afgui.ui.safe_text import (
@@ -185,6 +187,12 @@ def test_hostile_text_is_shown_as_text_and_loads_nothing(
     window.state.select("PAK")
     window.detail.flush()
     assert BIG in window.detail.plain_text()
+    window.state.set_compare("JPN")  # both partners side by side, the second one's facts below
+    window.detail.flush()
+    _assert_inert(window.detail.browser.document())
+    compared = window.detail.plain_text()
+    assert f"{payloads['img']} JPN {RTL} {EMOJI}" in compared
+    assert all(payload in compared for payload in payloads.values())
     # The browser and the header refuse every resource, wherever it points.
     for url in (f"{base}/img.png", "file:///etc/passwd", "/etc/passwd", "qrc:/x.png"):
         for kind in QTextDocument.ResourceType:
@@ -229,6 +237,26 @@ def test_names_in_lists_and_tooltips_are_literal(
         shown_names.add(period.government.name)
     assert len(shown_names) >= 3 and all(name.startswith(image) for name in shown_names)
     assert window.map_panel.title.textFormat() == Qt.TextFormat.PlainText
+    assert requests == []
+
+
+def test_the_citation_dialog_shows_facts_and_quotes_literally(
+    qtbot, hostile_engine: Engine, server: tuple[str, list[str]]
+) -> None:
+    base, requests = server
+    image = _payloads(base)["img"]
+    catalog = Catalog(hostile_engine)
+    facts = catalog.facts_of("JPN")
+    names = {actor.code: actor.name for actor in catalog.actors}
+    dialog = CitationDialog(names["JPN"], facts, catalog.sources_by_id, names, 2002)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.facts.count() == len(facts) > 0
+    for row in range(dialog.facts.count()):
+        item = dialog.facts.item(row)
+        assert image in item.text()
+        assert _as_qt_shows(item.toolTip()).replace("\u2028", "\n").startswith(f"quote {image}")
+    assert image in dialog.preview.toPlainText()  # the citation, as plain text
     assert requests == []
 
 
