@@ -228,7 +228,8 @@ class PartnerTableModel(QAbstractTableModel):
         return self._cells[row][column].get(int(role))
 
     def _make_cells(self, row: PartnerRow) -> tuple[dict[int, Any], ...]:
-        tooltip = _tooltip(row)
+        # One tooltip for the whole row, converted once (not once per column).
+        tooltip = plain_tooltip(_tooltip(row))
         faint = theme.FAINT_INK
         cells: list[dict[int, Any]] = []
         for column in range(len(self.HEADERS)):
@@ -236,7 +237,7 @@ class PartnerTableModel(QAbstractTableModel):
                 _DISPLAY: _display(row, column),
                 _SORT: sort_key(row, column),
                 _CODE: row.code,
-                _TOOLTIP: plain_tooltip(tooltip),
+                _TOOLTIP: tooltip,
             }
             if column in (self.STRENGTH, self.FACTS):
                 cell[_ALIGNMENT] = _RIGHT
