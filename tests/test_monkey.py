@@ -15,21 +15,25 @@ from __future__ import annotations
 import os
 import random
 import string
-from collections import deque
-from collections.abc import Callable, Iterator
+from collections import Counter, deque
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer
 from PySide6.QtGui import QHelpEvent, QKeyEvent, QWheelEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QWidget
 from sqlalchemy import Engine
 
 from afgui.curation.provision import open_database
 from afgui.services.measures import ViewSide
+from afgui.ui import menus, theme
+from afgui.ui.appearance import Appearance
 from afgui.ui.main_window import MainWindow
-from tests.window_support import make_window
+from afgui.ui.menus import Prompts
+from afgui.ui.theme import Scheme
+from tests.window_support import make_window, services
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
 
@@ -95,6 +99,7 @@ class Monkey:
             (3, self.ask_tooltip),
             (4, self.wheel_elsewhere),
             (2, self.change_speed),
+            (4, self.menu_action),
         ]
         self._weights = [weight for weight, _ in self.actions]
 
@@ -344,6 +349,25 @@ class Monkey:
         QTest.keyClick(box, key)
         return f"speed {key.name} -> {box.currentText()}"
 
+    def menu_action(self) -> str:
+        """A menu command (compare, events, go to year, cite, exports …), never Quit."""
+        actions = []
+        pending = [menu_action.menu() for menu_action in self.window.menuBar().actions()]
+        while pending:
+            menu = pending.pop()
+            if menu is None:
+                continue
+            for action in menu.actions():
+                if action.menu() is not None:
+                    pending.append(action.menu())
+                elif not action.isSeparator() and "quit" not in action.text().lower():
+                    actions.append(action)
+        if not actions:
+            return "menu (none)"
+        action = self.rng.choice(actions)
+        action.trigger()
+        return f"menu {action.text().replace('&', '')!r}"
+
     def resize_window(self) -> str:
         width, height = self.rng.randint(900, 1600), self.rng.randint(600, 1000)
         self.window.resize(width, height)
@@ -358,23 +382,89 @@ def _type(widget: QWidget, text: str) -> None:
             QApplication.sendEvent(widget, event)
 
 
-def _close_modal_dialogs(closed: list[str]) -> QTimer:
-    """A dialog a key opens (About, via Tab and Space) would block the run: close it."""
+def _answer_dialogs(rng: random.Random, answered: list[str]) -> QTimer:
+    """Dialogs opened by menus and keys would block the run: answer them as a user might.
 
-    def close() -> None:
+    An input dialog (the partner to compare with, the year to jump to) is often accepted,
+    so its command takes effect; a file dialog is always cancelled (nothing is written);
+    anything else is closed.
+    """
+
+    def answer() -> None:
         dialog = QApplication.activeModalWidget()
-        if dialog is not None:
-            closed.append(type(dialog).__name__)
+        if dialog is None:
+            return
+        name = type(dialog).__name__
+        if isinstance(dialog, QInputDialog) and rng.random() < 0.7:
+            dialog.accept()
+            answered.append(f"{name} accepted")
+        elif isinstance(dialog, QDialog):
+            dialog.reject()
+            answered.append(f"{name} cancelled")
+        else:
             dialog.close()
+            answered.append(f"{name} closed")
 
     timer = QTimer()
     timer.setInterval(20)
-    timer.timeout.connect(close)
+    timer.timeout.connect(answer)
     timer.start()
     return timer
 
 
-def test_monkey(qtbot, curated_engine: Engine, request: pytest.FixtureRequest) -> None:  # type: ignore[no-untyped-def]
+class MonkeyPrompts:
+    """The menus' questions answered at random: save paths in a scratch folder (or cancel),
+    a year, a partner to compare with (or cancel); dialogs opened for the guard to close."""
+
+    def __init__(self, rng: random.Random, folder: Path) -> None:
+        self.rng = rng
+        self.folder = folder
+        self.asked: list[str] = []
+        self.errors: list[str] = []
+
+    def prompts(self) -> Prompts:
+        return Prompts(
+            save_path=self._save_path,
+            year=self._year,
+            partner=self._partner,
+            show=lambda dialog: dialog.open(),
+            error=lambda parent, text: self.errors.append(text),
+        )
+
+    def _save_path(self, parent: QWidget, title: str, filters: str, suggested: Path) -> Path | None:
+        self.asked.append("save")
+        if self.rng.random() < 0.5:
+            return None
+        self.folder.mkdir(exist_ok=True)
+        return self.folder / suggested.name
+
+    def _year(self, parent: QWidget, first: int, last: int, current: int) -> int | None:
+        self.asked.append("year")
+        return self.rng.choice((None, self.rng.randint(first, last)))
+
+    def _partner(
+        self, parent: QWidget, choices: Sequence[tuple[str, str]], current: str
+    ) -> str | None:
+        self.asked.append("partner")
+        if not choices or self.rng.random() < 0.2:
+            return None
+        return self.rng.choice(choices)[0]
+
+
+@pytest.fixture
+def appearance(qapp) -> Iterator[Appearance]:  # type: ignore[no-untyped-def]
+    """The menus' theme switch, put back to the light theme the other tests expect."""
+    yield Appearance(qapp, Scheme.LIGHT)
+    theme.apply_theme(qapp, Scheme.LIGHT)
+
+
+def test_monkey(  # type: ignore[no-untyped-def]
+    qtbot,
+    curated_engine: Engine,
+    appearance: Appearance,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+) -> None:
     count = _setting(request, "--monkey-actions", "AFGUI_MONKEY_ACTIONS") or DEFAULT_ACTIONS
     seed = _setting(request, "--monkey-seed", "AFGUI_MONKEY_SEED")
     if seed is None:
@@ -383,9 +473,12 @@ def test_monkey(qtbot, curated_engine: Engine, request: pytest.FixtureRequest) -
     print(f"monkey: seed {seed}, {count} actions; replay with: {replay}")
 
     window = make_window(qtbot, curated_engine, year=1997, size=(1280, 800))
+    catalog, relations = services(curated_engine)
+    prompts = MonkeyPrompts(random.Random(seed + 2), tmp_path / "exports")
+    bar = menus.install(window, catalog, relations, appearance, prompts.prompts())
     monkey = Monkey(qtbot, window, random.Random(seed))
-    closed: list[str] = []
-    guard = _close_modal_dialogs(closed)
+    answered: list[str] = []
+    guard = _answer_dialogs(random.Random(seed + 1), answered)
     try:
         for number in range(1, count + 1):
             try:
@@ -400,7 +493,13 @@ def test_monkey(qtbot, curated_engine: Engine, request: pytest.FixtureRequest) -
         guard.stop()
         if window.time_controls.play_button.isChecked():
             QTest.mouseClick(window.time_controls.play_button, LEFT)
-    print(f"monkey: actions by kind {dict(sorted(monkey.counts.items()))}; dialogs closed {closed}")
+        worker = bar._worker  # a dataset export still being written
+        if worker is not None:
+            qtbot.waitUntil(lambda: not worker.is_alive(), timeout=60_000)
+        QApplication.processEvents()
+    print(f"monkey: actions by kind {dict(sorted(monkey.counts.items()))}")
+    print(f"monkey: dialogs answered {Counter(answered)}; prompts {Counter(prompts.asked)}")
+    assert prompts.errors == [], prompts.errors  # every export into a writable folder worked
 
     # Whatever happened, the window is whole and its views agree with the state.
     state = window.state
