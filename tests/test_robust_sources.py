@@ -326,9 +326,7 @@ def test_file_over_the_size_limit_is_not_read(tmp_path: Path) -> None:
 def test_large_file_within_the_limit_is_validated(tmp_path: Path) -> None:
     document = _fixture_document("facts/fixture.yaml")
     document["facts"] = [
-        {**fact, "id": f"{fact['id']}-{copy}"}
-        for copy in range(600)
-        for fact in document["facts"]
+        {**fact, "id": f"{fact['id']}-{copy}"} for copy in range(600) for fact in document["facts"]
     ]
     data = _dump(document)
     assert 1_000_000 < len(data) <= MAX_FILE_BYTES
