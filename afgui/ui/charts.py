@@ -158,6 +158,9 @@ class ChartsView(QWidget):
                 brush=pg.mkBrush(colour),
                 pen=pg.mkPen(colour.darker(130), width=1),
             )
+            # Cached like the curves: a large partner has thousands of aid figures, and
+            # every year change repaints the plot for its cursor.
+            bar.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.aid_plot.addItem(bar)
             self.bars[kind] = bar
         # The partner compared with the selection: one line at the viewed side and its
@@ -169,6 +172,7 @@ class ChartsView(QWidget):
             x=[], height=[], width=BAR_GROUP_WIDTH, brush=pg.mkBrush(None)
         )
         self.compare_bars.setZValue(8)
+        self.compare_bars.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.aid_plot.addItem(self.compare_bars)
 
         self.placeholder = pg.TextItem(
