@@ -506,18 +506,19 @@ class ChartsView(QWidget):
                 f"<span style='color:{colour}'>{dash}</span>&nbsp;"
                 f"<span style='{weight}'>{label}</span>"
             )
+        if self._compare_series:
+            # Before the aid kinds, so a narrow legend cuts those rather than the partner.
+            name = html.escape(self._name(self._state.compare))
+            parts.append(
+                f"<span style='color:{theme.COMPARE_COLOUR.name()}'>━·━</span>&nbsp;"
+                f"<span style='font-weight:600'>{name}</span>"
+            )
         present = {point.amount_kind for point in self._aid}
         for kind in AMOUNT_ORDER:
             if kind not in present:
                 continue
             colour = theme.AMOUNT_COLOURS[kind].name()
             parts.append(f"<span style='color:{colour}'>■</span>&nbsp;{theme.AMOUNT_LABELS[kind]}")
-        if self._compare_series:
-            name = html.escape(self._name(self._state.compare))
-            parts.append(
-                f"<span style='color:{theme.COMPARE_COLOUR.name()}'>━·━</span>&nbsp;"
-                f"<span style='font-weight:600'>{name}</span>"
-            )
         return "&nbsp;&nbsp; ".join(parts)
 
     def legend_entries(self) -> list[tuple[pg.GraphicsObject, str]]:
