@@ -31,7 +31,7 @@ say() { printf '== %s\n' "$*"; }
 elapsed() { echo "$((SECONDS - ${1}))"; }
 
 # --- tools -----------------------------------------------------------------------------
-DEBIAN_TOOLS=(binutils dpkg-dev fakeroot desktop-file-utils appstream xz-utils file)
+DEBIAN_TOOLS=(binutils patchelf dpkg-dev fakeroot desktop-file-utils appstream xz-utils file)
 install_debian_tools() {
   command -v dpkg-query >/dev/null 2>&1 || { echo "build.sh: needs Debian (dpkg)" >&2; exit 1; }
   local missing=()
@@ -128,10 +128,15 @@ install -m 0644 "resources/$APP_ID.desktop" "$PKG/usr/share/applications/"
 install -m 0644 "resources/$APP_ID.metainfo.xml" "$PKG/usr/share/metainfo/"
 cp -a "$BUILD/icons/hicolor" "$PKG/usr/share/icons/hicolor"
 install -m 0644 packaging/linux/copyright "$PKG/usr/share/doc/afgui/copyright"
+mkdir -p "$PKG/usr/share/man/man1" "$PKG/usr/share/lintian/overrides"
+gzip -9n < packaging/linux/afgui.1 > "$PKG/usr/share/man/man1/afgui.1.gz"
+install -m 0644 packaging/linux/lintian-overrides "$PKG/usr/share/lintian/overrides/afgui"
 printf 'afgui (%s) unstable; urgency=medium\n\n  * Release %s.\n\n -- afgui developers <afgui@users.noreply.invalid>  %s\n' \
   "$VERSION" "$VERSION" "$(date -R)" | gzip -9n > "$PKG/usr/share/doc/afgui/changelog.gz"
 find "$PKG" -type d -exec chmod 0755 {} +
 find "$PKG/usr/share" -type f -exec chmod 0644 {} +
+# Shared libraries need no execute bit (Debian policy); only the program itself does.
+find "$PKG/opt/afgui" -type f -name '*.so*' -exec chmod 0644 {} +
 
 # Depends: the system libraries the bundled ELF files link against, as dpkg-shlibdeps
 # finds them (libraries inside the bundle resolve to the bundle), plus a font, which

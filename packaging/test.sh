@@ -4,12 +4,13 @@
 #   1. build (packaging/build.sh), unless --no-build is given;
 #   2. dist/afgui/afgui --self-test, five times: the frozen start-to-first-paint time;
 #   3. the tarball, unpacked elsewhere: --self-test, also through a symlink;
-#   4. the .deb: apt-get install ./dist/afgui_<version>_<arch>.deb, then `afgui --self-test`
-#      as installed, the installed desktop entry and metadata validated, the icons in
-#      place, and (with Xvfb and xdotool) a real window on an X server;
+#   4. the .deb: lintian (errors fail), apt-get install ./dist/afgui_<version>_<arch>.deb,
+#      then `afgui --self-test` as installed, the installed desktop entry and metadata
+#      validated, icons, copyright and manual page in place, and (with Xvfb and xdotool)
+#      a real window on an X server;
 #   5. apt-get purge: no file of the package, no /opt/afgui, no /usr/bin/afgui remain.
 #
-# Every step prints its time; the last line sums up. It refuses to run when an afgui
+# Every step reports; the last line sums up with the times. It refuses to run when an afgui
 # package is already installed (it would remove it).
 set -euo pipefail
 
@@ -90,6 +91,20 @@ ln -s "$TAR_APP/afgui" "$WORK/afgui-link"
 self_test "tarball via symlink" "$WORK/afgui-link" >/dev/null
 echo "   runs through a symlink too"
 
+if ! command -v lintian >/dev/null; then
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    lintian >/dev/null 2>&1 || echo "   (lintian could not be installed; its check is left out)"
+fi
+if command -v lintian >/dev/null; then
+  say "lintian (errors fail; zstd test packages are not 'malformed')"
+  status=0
+  lintian --fail-on error --suppress-tags malformed-deb-archive "$DEB" >"$WORK/lintian" 2>&1 \
+    || status=$?
+  grep -v "root privileges" "$WORK/lintian" | sed 's/^/   /' || true
+  [ "$status" -eq 0 ] || fail "lintian found errors"
+  echo "   no errors"
+fi
+
 say "install $DEB"
 t=$SECONDS
 dpkg-deb --field "$DEB" Depends | grep -q "libgl1" || fail "Depends lacks libgl1"
@@ -110,7 +125,8 @@ for size in 16 22 24 32 48 64 128 256 512; do
     || fail "icon ${size}x${size} missing"
 done
 [ -f /usr/share/doc/afgui/copyright ] || fail "no /usr/share/doc/afgui/copyright"
-echo "   desktop entry, metainfo, icons and copyright in place"
+[ -f /usr/share/man/man1/afgui.1.gz ] || fail "no manual page"
+echo "   desktop entry, metainfo, icons, copyright and manual page in place"
 
 if command -v xvfb-run >/dev/null && command -v xdotool >/dev/null; then
   say "a real window under Xvfb (xcb platform, the installed system libraries)"
