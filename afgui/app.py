@@ -259,13 +259,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.close()
         return 0
 
-    if opened.warnings:
+    if opened.kept_aside:
         # The user of the window reads no stderr: say where a bad database file was kept.
+        # Not modal: the window works at once, the notice stays until it is closed.
         notice = QMessageBox(
-            QMessageBox.Icon.Warning, "afgui", "\n\n".join(opened.warnings), parent=window
+            QMessageBox.Icon.Warning, "afgui", "\n\n".join(opened.kept_aside), parent=window
         )
         notice.setTextFormat(Qt.TextFormat.PlainText)
-        notice.open()
+        notice.setWindowModality(Qt.WindowModality.NonModal)
+        notice.show()
     if options.report_on_exit is not None:
         target = options.report_on_exit
         app.aboutToQuit.connect(

@@ -53,6 +53,9 @@ class OpenedDatabase:
     engine: Engine
     rebuilt: bool
     warnings: tuple[str, ...] = ()
+    #: The warnings about bad files left untouched beside the database in use (a subset
+    #: of ``warnings``): the user must learn where they are, so the window shows them.
+    kept_aside: tuple[str, ...] = ()
 
 
 def bundled_sources_root() -> Traversable:
@@ -207,7 +210,8 @@ def _open_default(path: Path, tree: dict[str, bytes], current_hash: str) -> Open
 
 def _opened(path: Path, *, rebuilt: bool, warnings: list[str]) -> OpenedDatabase:
     url = sqlite_url(path)
-    return OpenedDatabase(url, make_engine(url, read_only=True), rebuilt, tuple(warnings))
+    engine = make_engine(url, read_only=True)
+    return OpenedDatabase(url, engine, rebuilt, tuple(warnings), kept_aside=tuple(warnings))
 
 
 def _build_file(
