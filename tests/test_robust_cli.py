@@ -333,11 +333,12 @@ def test_afgui_starts_beside_a_bad_default_database_and_says_where_it_is(tmp_pat
         "from PySide6.QtCore import QTimer\n"
         "from PySide6.QtWidgets import QMessageBox\n"
         "def read_the_notice():\n"
-        "    box = QApplication.activeModalWidget()\n"
-        "    if isinstance(box, QMessageBox):\n"
-        "        print('NOTICE ' + box.text().replace(chr(10), ' | '), flush=True)\n"
-        "        box.close()\n"
-        "        QApplication.quit()\n"
+        "    for box in QApplication.topLevelWidgets():\n"
+        "        if isinstance(box, QMessageBox) and box.isVisible():\n"
+        "            modal = box.windowModality().name\n"
+        "            print(f'NOTICE {modal} ' + box.text().replace(chr(10), ' | '), flush=True)\n"
+        "            box.close()\n"
+        "            QApplication.quit()\n"
         "poll = QTimer()\n"
         "poll.timeout.connect(read_the_notice)\n"
         "poll.start(20)\n"
@@ -346,5 +347,6 @@ def test_afgui_starts_beside_a_bad_default_database_and_says_where_it_is(tmp_pat
     assert result.returncode == 0, result.stderr
     line = _one_line(_afgui_errors(result.stderr), "afgui")
     assert str(bad) in line and "left untouched" in line
-    assert result.stdout == f"NOTICE {line.removeprefix('afgui: ')}\n"
+    # Not modal: the window can be used while the notice is shown.
+    assert result.stdout == f"NOTICE NonModal {line.removeprefix('afgui: ')}\n"
     assert bad.read_bytes() == before
