@@ -456,6 +456,8 @@ class PartnerList(QWidget):
         header.setMinimumSectionSize(36)
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.setAccessibleName("Partners")
+        # Tab leaves the list (arrows move within it), so the keyboard can go on.
+        self.view.setTabKeyNavigation(False)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
