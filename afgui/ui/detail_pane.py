@@ -462,6 +462,8 @@ class DetailPane(QWidget):
         self.browser.setOpenExternalLinks(False)
         self.browser.setFrameShape(QTextBrowser.Shape.NoFrame)
         self.browser.setAccessibleName("Partner details")
+        # Tab moves on to the next control rather than through the text.
+        self.browser.setTabChangesFocus(True)
         self.browser.document().setDocumentMargin(12)
         self.browser.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
