@@ -103,6 +103,14 @@ class ChartsView(QWidget):
         self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.legend.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.graphics = pg.GraphicsLayoutWidget(self)
+        self.graphics.setAccessibleName("Charts of strength and aid over time")
+        self.graphics.setAccessibleDescription(
+            "The selected partner's relation strength per Afghan side and its aid figures "
+            "by year; the year slider and the detail pane give the same values by keyboard."
+        )
+        # Nothing in the plots is operated by keyboard (the slider is), so no tab stop.
+        self.graphics.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.graphics.viewport().setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.graphics.setBackground(theme.SURFACE)
         self.graphics.ci.setContentsMargins(4, 4, 10, 4)
         self.graphics.ci.setSpacing(6)
