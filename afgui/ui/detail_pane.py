@@ -464,6 +464,11 @@ class DetailPane(QWidget):
         self.browser.setAccessibleName("Partner details")
         # Tab moves on to the next control rather than through the text.
         self.browser.setTabChangesFocus(True)
+        # Without a frame the browser would show its keyboard focus only by a caret.
+        self.browser.setStyleSheet(
+            "QTextBrowser { border: 2px solid transparent; }"
+            "QTextBrowser:focus { border: 2px solid palette(highlight); }"
+        )
         self.browser.document().setDocumentMargin(12)
         self.browser.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
