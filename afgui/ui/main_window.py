@@ -6,6 +6,7 @@ constructor and keeps itself in step through the state's signals.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -139,6 +140,25 @@ class MainWindow(QMainWindow):
         bottom.setContentsMargins(10, 0, 10, 8)
         bottom.addWidget(_card(self.time_controls, root, margins=2))
         layout.addLayout(bottom)
+
+        # The keyboard follows the reading order: the top bar, the map, the list and the
+        # detail pane, then the year controls (the side buttons take the arrow keys).
+        controls = self.time_controls
+        chain: list[QWidget] = [
+            *self.side_switch.buttons.values(),
+            about,
+            self.map_panel.reset_button,
+            self.map_panel.map,
+            self.partner_list.search,
+            self.partner_list.view,
+            self.detail.browser,
+            controls.play_button,
+            controls.speed_box,
+            controls.slider,
+            controls.year_box,
+        ]
+        for before, after in itertools.pairwise(chain):
+            QWidget.setTabOrder(before, after)
 
         # Splitters are balanced to the window until the user moves one or saved sizes
         # are restored; from then on they keep what the user chose.
