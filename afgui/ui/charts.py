@@ -242,6 +242,18 @@ class ChartsView(QWidget):
             self._update_aid()
             self._on_side(self._state.side.value)
 
+    def _px(self, width: float) -> float:
+        """A line width in logical pixels as a pen width: pyqtgraph's pens are cosmetic,
+        sized in device pixels, so on a 2x screen they would be drawn half as thick."""
+        return width * self.devicePixelRatioF()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.DevicePixelRatioChange:
+            self._apply_colours()
+            self._update_aid()
+            self._on_side(self._state.side.value)
+        return super().event(event)
+
     def _apply_colours(self) -> None:
         """Give every themed item the current theme's colours (at start and on a change)."""
         self.graphics.setBackground(theme.SURFACE)
@@ -263,8 +275,8 @@ class ChartsView(QWidget):
         self.placeholder.setColor(theme.MUTED_INK)
         self.aid_empty.setColor(theme.FAINT_INK)
         for cursor in (self.year_cursor, self.aid_cursor):
-            cursor.setPen(pg.mkPen(theme.INK, width=2))
-            cursor.setHoverPen(pg.mkPen(theme.ACCENT, width=3))
+            cursor.setPen(pg.mkPen(theme.INK, width=self._px(2)))
+            cursor.setHoverPen(pg.mkPen(theme.ACCENT, width=self._px(3)))
         self.year_cursor.label.setColor(theme.INK)
         self.year_cursor.label.fill = pg.mkBrush(_qcolor(theme.SURFACE, 230))
         self.year_cursor.label.update()
@@ -374,12 +386,12 @@ class ChartsView(QWidget):
             if line_side is ViewSide.BOTH:
                 pen = pg.mkPen(
                     _qcolor(colour, 255 if viewed is ViewSide.BOTH else 120),
-                    width=2.6 if viewed is ViewSide.BOTH else 1.4,
+                    width=self._px(2.6 if viewed is ViewSide.BOTH else 1.4),
                     style=Qt.PenStyle.DashLine,
                 )
             else:
                 pen = pg.mkPen(
-                    _qcolor(colour, 255 if strong else 110), width=2.6 if strong else 1.4
+                    _qcolor(colour, 255 if strong else 110), width=self._px(2.6 if strong else 1.4)
                 )
             line.setPen(pen)
             line.setZValue(10 if line_side is viewed else 5)
@@ -389,7 +401,7 @@ class ChartsView(QWidget):
         else:
             self.compare_line.setData(self._years + 0.5, compared)
             self.compare_line.setPen(
-                pg.mkPen(theme.COMPARE_COLOUR, width=2.4, style=Qt.PenStyle.DashDotLine)
+                pg.mkPen(theme.COMPARE_COLOUR, width=self._px(2.4), style=Qt.PenStyle.DashDotLine)
             )
         self.legend.setText(self._legend_html(viewed))
 
@@ -460,7 +472,7 @@ class ChartsView(QWidget):
         self.compare_bars.setOpts(
             x=np.array([year + 0.5 for year in compared], dtype=float),
             height=np.array(list(compared.values()), dtype=float),
-            pen=pg.mkPen(theme.COMPARE_COLOUR, width=2),
+            pen=pg.mkPen(theme.COMPARE_COLOUR, width=self._px(2)),
         )
         others = sum(count for other, count in currencies.items() if other != currency)
         heights = [p.amount / 1e6 for p in self._aid if p.currency == currency]
