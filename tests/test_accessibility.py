@@ -195,13 +195,11 @@ def test_sharp_at_twice_the_scale(tmp_path: Path, fixture_engine: Engine) -> Non
     image = QImage(str(picture))
     # Drawn at device resolution: twice the pixels in each direction, not an upscale.
     assert (image.width(), image.height()) == (2000, 1400)
-    rows = [[image.pixelColor(x, y).rgb() for x in range(0, 2000, 2)] for y in range(300, 320)]
     assert any(
         image.pixelColor(x, y).rgb() != image.pixelColor(x + 1, y).rgb()
         for y in range(300, 320)
         for x in range(0, 1998, 2)
     ), "neighbouring device pixels are all pairs: the window was drawn at 1x and scaled"
-    assert rows  # sampled
 
 
 def test_buttons_name_themselves_by_their_text(window: MainWindow) -> None:
