@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QColor,
     QFontMetrics,
     QHelpEvent,
+    QIcon,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -27,6 +28,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QPixmap,
+    QPolygonF,
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
@@ -37,7 +39,6 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSlider,
     QSpinBox,
-    QStyle,
     QToolButton,
     QToolTip,
     QWidget,
@@ -341,6 +342,30 @@ class YearSlider(QSlider):
         return pixmap
 
 
+def media_icon(*, playing: bool, colour: QColor, size: QSize, ratio: float) -> QIcon:
+    """A play triangle or pause bars in ``colour``: the style's own icons are black, which
+    the dark theme's buttons would hide."""
+    pixmap = QPixmap(round(size.width() * ratio), round(size.height() * ratio))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(colour)
+    w, h = float(size.width()), float(size.height())
+    if playing:
+        bar = w * 0.22
+        painter.drawRoundedRect(QRectF(w * 0.22, h * 0.18, bar, h * 0.64), 1, 1)
+        painter.drawRoundedRect(QRectF(w * 0.56, h * 0.18, bar, h * 0.64), 1, 1)
+    else:
+        triangle = QPolygonF(
+            [QPointF(w * 0.26, h * 0.16), QPointF(w * 0.84, h * 0.5), QPointF(w * 0.26, h * 0.84)]
+        )
+        painter.drawPolygon(triangle)
+    painter.end()
+    return QIcon(pixmap)
+
+
 class TimeControls(QWidget):
     """Play/pause and speed, the year slider and a box to type a year, tied to the state."""
 
@@ -441,12 +466,14 @@ class TimeControls(QWidget):
         self._update_play_icon()
 
     def _update_play_icon(self) -> None:
-        icon = (
-            QStyle.StandardPixmap.SP_MediaPause
-            if self.play_button.isChecked()
-            else QStyle.StandardPixmap.SP_MediaPlay
+        self.play_button.setIcon(
+            media_icon(
+                playing=self.play_button.isChecked(),
+                colour=theme.INK,
+                size=self.play_button.iconSize(),
+                ratio=self.devicePixelRatioF(),
+            )
         )
-        self.play_button.setIcon(self.style().standardIcon(icon))
         self.play_button.setText("Pause" if self.play_button.isChecked() else "Play")
         self.play_button.setAccessibleName(self.play_button.text())
 
