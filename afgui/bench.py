@@ -333,7 +333,11 @@ def child_main(options: argparse.Namespace, app_args: Sequence[str]) -> int:
     app.installEventFilter(probe)
     from afgui.app import main
 
-    return main(["--size", f"{WINDOW_SIZE[0]}x{WINDOW_SIZE[1]}", *app_args])
+    # A settings file of its own: the user's saved window state must neither change what
+    # is measured nor be overwritten by it.
+    settings = Path(tempfile.mkdtemp(prefix="afgui-bench-")) / "afgui.ini"
+    size = f"{WINDOW_SIZE[0]}x{WINDOW_SIZE[1]}"
+    return main(["--size", size, "--settings", str(settings), *app_args])
 
 
 def _paint_everything(app: Any, window: Any) -> None:
