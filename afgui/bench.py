@@ -335,9 +335,10 @@ def child_main(options: argparse.Namespace, app_args: Sequence[str]) -> int:
 
     # A settings file of its own: the user's saved window state must neither change what
     # is measured nor be overwritten by it.
-    settings = Path(tempfile.mkdtemp(prefix="afgui-bench-")) / "afgui.ini"
     size = f"{WINDOW_SIZE[0]}x{WINDOW_SIZE[1]}"
-    return main(["--size", size, "--settings", str(settings), *app_args])
+    with tempfile.TemporaryDirectory(prefix="afgui-bench-") as folder:
+        settings = Path(folder) / "afgui.ini"
+        return main(["--size", size, "--settings", str(settings), *app_args])
 
 
 def _paint_everything(app: Any, window: Any) -> None:
