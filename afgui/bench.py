@@ -334,11 +334,11 @@ def child_main(options: argparse.Namespace, app_args: Sequence[str]) -> int:
     from afgui.app import main
 
     # A settings file of its own: the user's saved window state must neither change what
-    # is measured nor be overwritten by it.
+    # is measured nor be overwritten by it. It is only read (the child ends with
+    # os._exit, before the app would save), so nothing is created.
+    settings = Path(tempfile.gettempdir()) / f"afgui-bench-{os.getpid()}" / "afgui.ini"
     size = f"{WINDOW_SIZE[0]}x{WINDOW_SIZE[1]}"
-    with tempfile.TemporaryDirectory(prefix="afgui-bench-") as folder:
-        settings = Path(folder) / "afgui.ini"
-        return main(["--size", size, "--settings", str(settings), *app_args])
+    return main(["--size", size, "--settings", str(settings), *app_args])
 
 
 def _paint_everything(app: Any, window: Any) -> None:
