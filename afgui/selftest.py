@@ -105,6 +105,8 @@ class PaintWatch(QObject):
 
 def process_age() -> float | None:
     """Seconds since this process started, from the kernel (Linux); None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
     try:
         stat = Path("/proc/self/stat").read_text(encoding="ascii")
         uptime = float(Path("/proc/uptime").read_text(encoding="ascii").split()[0])
@@ -295,9 +297,20 @@ def _quiet_handler(
     return handle
 
 
+def _attach_console() -> None:
+    """A windowed program on Windows has no standard output: print to the console that
+    started it, if any (the exit status tells the result either way)."""
+    if sys.platform == "win32" and sys.stdout is None:
+        import ctypes
+
+        if ctypes.windll.kernel32.AttachConsole(-1):
+            sys.stdout = sys.stderr = Path("CONOUT$").open("w", encoding="utf-8")  # noqa: SIM115
+
+
 def run_self_test() -> int:
     """The ``--self-test`` command: prints one line, returns the exit status."""
     started = time.perf_counter()
+    _attach_console()
     age_at_start = process_age()
     # Before the application object exists: Qt reads the platform when it is created.
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
