@@ -24,8 +24,8 @@ $version = & "$venv\Scripts\python.exe" -c "import afgui; print(afgui.__version_
 & "$venv\Scripts\pyinstaller.exe" --noconfirm --distpath dist --workpath build\pyinstaller packaging\afgui.spec
 & "$venv\Scripts\python.exe" packaging\collect_licenses.py dist\afgui\licenses build\pyinstaller\afgui\PYZ-00.toc
 
-# The self-test: afgui.exe is a windowed program, so its one line goes nowhere; the exit
-# code says it (0 = passed).
+# The self-test: afgui.exe is a windowed program; it prints its line to the console it
+# was started from when there is one, and its exit code says it (0 = passed).
 $test = Start-Process -FilePath "dist\afgui\afgui.exe" -ArgumentList "--self-test" -Wait -PassThru
 if ($test.ExitCode -ne 0) { throw "afgui --self-test failed ($($test.ExitCode))" }
 
