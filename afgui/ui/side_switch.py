@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QColor, QFocusEvent
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from afgui.services.measures import ViewSide
@@ -36,6 +36,33 @@ def _text_on(background: QColor) -> str:
     return "#ffffff" if 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.05 else "#101418"
 
 
+_KEYBOARD_FOCUS = (
+    Qt.FocusReason.TabFocusReason,
+    Qt.FocusReason.BacktabFocusReason,
+    Qt.FocusReason.ShortcutFocusReason,
+)
+
+
+class _SideButton(QPushButton):
+    """A side button that shows a focus ring only when the keyboard brought the focus
+    (a style sheet's ``:focus`` would also ring it after a click or at start-up)."""
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802
+        # Tab, Backtab and the arrow keys within the group (which move it as Tab does).
+        self._set_ring(event.reason() in _KEYBOARD_FOCUS)
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802
+        self._set_ring(False)
+        super().focusOutEvent(event)
+
+    def _set_ring(self, ring: bool) -> None:
+        if bool(self.property("keyboardFocus")) != ring:
+            self.setProperty("keyboardFocus", ring)
+            self.style().unpolish(self)
+            self.style().polish(self)
+
+
 class SideSwitch(QWidget):
     """Three exclusive buttons bound to the state's side."""
 
@@ -52,7 +79,7 @@ class SideSwitch(QWidget):
         self._label = label
         layout.addWidget(label)
         for number, (side, text, tip) in enumerate(CHOICES):
-            button = QPushButton(text, self)
+            button = _SideButton(text, self)
             button.setCheckable(True)
             button.setToolTip(tip)
             button.setAccessibleName(f"View {text}")
@@ -89,7 +116,7 @@ class SideSwitch(QWidget):
                 f"QPushButton:checked {{ background: {colour}; color: {text}; "
                 f"border-color: {colour}; }}"
                 f"QPushButton:hover:!checked {{ background: {theme.CONTROL_HOVER.name()}; }}"
-                f"QPushButton:focus {{ border: 2px solid {theme.ACCENT.name()}; }}"
+                f'QPushButton[keyboardFocus="true"] {{ border: 2px solid {theme.ACCENT.name()}; }}'
             )
 
     def _on_clicked(self, number: int) -> None:
