@@ -126,8 +126,10 @@ def row_less(left: PartnerRow, right: PartnerRow, column: int, descending: bool)
 class PartnerTableModel(QAbstractTableModel):
     """A table of :class:`PartnerRow` values: name, kind, strength, status, facts.
 
-    Every cell's roles are computed once when its row changes; ``data`` is a lookup,
-    because the view asks for a dozen roles per painted cell on every year change.
+    Every cell's roles are computed once after its row changes, when first asked for;
+    ``data`` is then a lookup, because the view asks for a dozen roles per painted cell
+    on every year change. Rows nobody shows are not computed until they are: with 250
+    partners, ~180 rows change per year but ~25 are on screen.
     """
 
     NAME, KIND, STRENGTH, STATUS, FACTS = range(5)
@@ -143,7 +145,7 @@ class PartnerTableModel(QAbstractTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._rows: list[PartnerRow] = []
-        self._cells: list[tuple[dict[int, Any], ...]] = []
+        self._cells: list[tuple[dict[int, Any], ...] | None] = []
         self._swatches: dict[str, QIcon] = {}
 
     @property
@@ -156,7 +158,7 @@ class PartnerTableModel(QAbstractTableModel):
         if [row.code for row in new_rows] != [row.code for row in self._rows]:
             self.beginResetModel()
             self._rows = new_rows
-            self._cells = [self._make_cells(row) for row in new_rows]
+            self._cells = [None] * len(new_rows)
             self.endResetModel()
             return
         old_rows, self._rows = self._rows, new_rows
@@ -169,7 +171,7 @@ class PartnerTableModel(QAbstractTableModel):
                 self._emit_run(run, columns)
                 run, columns = [], set()
                 continue
-            self._cells[number] = self._make_cells(new)
+            self._cells[number] = None
             run.append(number)
             columns.update(_changed_columns(old, new))
         self._emit_run(run, columns)
@@ -177,7 +179,7 @@ class PartnerTableModel(QAbstractTableModel):
     def refresh_colours(self) -> None:
         """Compute every cell again after a theme change (faint text, swatch borders)."""
         self._swatches.clear()
-        self._cells = [self._make_cells(row) for row in self._rows]
+        self._cells = [None] * len(self._rows)
         if self._rows:
             last = self.index(len(self._rows) - 1, len(self.HEADERS) - 1)
             self.dataChanged.emit(self.index(0, 0), last)
@@ -225,7 +227,10 @@ class PartnerTableModel(QAbstractTableModel):
         row, column = index.row(), index.column()
         if row < 0 or column < 0 or row >= len(self._cells) or column >= len(self.HEADERS):
             return None
-        return self._cells[row][column].get(int(role))
+        cells = self._cells[row]
+        if cells is None:
+            cells = self._cells[row] = self._make_cells(self._rows[row])
+        return cells[column].get(int(role))
 
     def _make_cells(self, row: PartnerRow) -> tuple[dict[int, Any], ...]:
         # One tooltip for the whole row, converted once (not once per column).
