@@ -19,7 +19,6 @@ import contextlib
 import html
 import importlib
 import io
-import json
 import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -557,11 +556,6 @@ def export_dataset(catalog: Catalog, relations: RelationsService | None, path: P
     return len(document["facts"])
 
 
-def read_json(path: Path) -> Any:
-    """A JSON file as written by the exports (for tests and round trips)."""
-    return json.loads(Path(path).read_text(encoding="utf-8"))
-
-
 __all__ = [
     "DATA_FILTERS",
     "IMAGE_FILTERS",
@@ -576,6 +570,5 @@ __all__ = [
     "map_image",
     "map_svg",
     "partner_facts_document",
-    "read_json",
     "with_suffix_for_filter",
 ]
