@@ -106,7 +106,12 @@ def _show(dialog: QDialog) -> None:
 
 
 def _error(parent: QWidget, text: str) -> None:
-    QMessageBox.warning(parent, "afgui", text)
+    # The text may quote a file name or a database message: never let Qt read it as HTML.
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, "afgui", text, QMessageBox.StandardButton.Ok, parent
+    )
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.exec()
 
 
 @dataclass
