@@ -15,13 +15,13 @@ from afgui.domain.vocab import (
     SourceKind,
     YearBasis,
 )
+from afgui.services.citations import describe_date
 from afgui.services.measures import ViewSide
 from afgui.ui import theme
 from afgui.ui.detail_pane import (
     TIMELINE_LIMIT,
     DetailPane,
     amount_text,
-    date_text,
     fact_is_of_year,
     nearest_window,
     render_body,
@@ -49,12 +49,12 @@ def fact(year: int | None, summary: str = "Something happened.", **changes: obje
 
 
 def test_dates_say_how_certain_they_are() -> None:
-    assert date_text(FactDate(DatePrecision.DAY, 1997, 5, 25, end_year=1997)) == "1997-05-25"
+    assert describe_date(FactDate(DatePrecision.DAY, 1997, 5, 25, end_year=1997)) == "1997-05-25"
     context = FactDate(DatePrecision.YEAR, 2002, end_year=2002, basis=YearBasis.CONTEXT)
-    assert date_text(context) == "2002, year from context"
+    assert describe_date(context) == "2002, year from context"
     span = FactDate(DatePrecision.SPAN, 1979, end_year=1989, basis=YearBasis.INFERRED)
-    assert date_text(span) == "1979/1989 (span), year inferred"
-    assert date_text(FactDate(DatePrecision.UNKNOWN)) == "undated"
+    assert describe_date(span) == "1979/1989 (span), year inferred"
+    assert describe_date(FactDate(DatePrecision.UNKNOWN)) == "undated"
 
 
 def test_amounts_are_readable() -> None:

@@ -24,9 +24,10 @@ from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
 
 from afgui.domain.measures import counts_toward
-from afgui.domain.model import Actor, Fact, FactDate, Government, Source
-from afgui.domain.vocab import DatePrecision, YearBasis
+from afgui.domain.model import Actor, Fact, Government, Source
+from afgui.domain.vocab import DatePrecision
 from afgui.services.catalog import Catalog
+from afgui.services.citations import describe_date
 from afgui.services.measures import (
     AidPoint,
     Explanation,
@@ -71,20 +72,6 @@ td.num {{ text-align: right; white-space: nowrap; }}
 
 def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
-
-
-def date_text(date: FactDate) -> str:
-    """The date as written, with how certain it is: ``1997-05-25``, ``2002 (year from context)``."""
-    text = date.text
-    if text is None:
-        return "undated"
-    if date.precision is DatePrecision.SPAN:
-        text = f"{text} (span)"
-    if date.basis is YearBasis.CONTEXT:
-        text = f"{text}, year from context"
-    elif date.basis is YearBasis.INFERRED:
-        text = f"{text}, year inferred"
-    return text
 
 
 def amount_text(amount: float, currency: str, *, approximate: bool = False) -> str:
@@ -331,7 +318,7 @@ def _fact_html(
     parts = [
         f"<table width='100%' cellspacing='0' cellpadding='4'{background}>"
         f"<tr><td style='color:{ink}'>",
-        f"<b>{esc(date_text(fact.date))}</b>&nbsp; "
+        f"<b>{esc(describe_date(fact.date))}</b>&nbsp; "
         f"<span style='color:{side_colour}'>{esc(side)}</span>"
         f"<span class='muted'> · {esc(' · '.join(meta))}</span>",
     ]
