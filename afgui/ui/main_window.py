@@ -10,7 +10,7 @@ import itertools
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -220,8 +220,15 @@ class MainWindow(QMainWindow):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
         if self._charts is None:
-            # A zero timer runs after the posted paint of the window being shown.
+            # Built once the charts' card has been painted: a zero timer started here
+            # is a posted call that Qt may deliver before the window's first paint.
+            self._charts_slot.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self._charts_slot and event.type() == QEvent.Type.Paint:
+            self._charts_slot.removeEventFilter(self)
             QTimer.singleShot(0, self._build_charts)
+        return super().eventFilter(watched, event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
