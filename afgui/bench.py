@@ -342,13 +342,14 @@ def child_main(options: argparse.Namespace, app_args: Sequence[str]) -> int:
 
 
 def _paint_everything(app: Any, window: Any) -> None:
-    """Deliver the posted events (layout, update requests) and paint the whole window.
+    """Lay the window out (its posted layout requests) and paint all of it, once.
 
-    Timers do not run here: as in Qt's own event loop, where posted events (the paint
-    of a window being shown) come before timers, work the app defers with a timer
-    comes after the first paint.
+    Nothing else runs first: work the app defers until after its first paint (a queued
+    call, a timer) stays deferred, as it is for a person looking at the window.
     """
-    app.sendPostedEvents()
+    from PySide6.QtCore import QEvent
+
+    app.sendPostedEvents(None, QEvent.Type.LayoutRequest)
     window.repaint()
 
 
