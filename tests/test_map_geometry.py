@@ -124,6 +124,25 @@ def test_world_geometry_is_parsed_once() -> None:
     assert mg.world_geometry() is mg.world_geometry()
 
 
+def test_the_outlines_kept_on_disk_are_the_parsed_ones() -> None:
+    text = mg.read_world_svg()
+    parsed = mg._cached_world_geometry(text)  # parses, then keeps the rings on disk
+    key = mg._disk_key(text)
+    assert key is not None and mg._disk_path(key).exists()
+    loaded = mg._cached_world_geometry(text)
+    assert loaded.view_box == parsed.view_box
+    assert loaded.codes == parsed.codes
+    for before, after in zip(parsed.shapes, loaded.shapes, strict=True):
+        assert after.path == before.path
+        assert after.bounds == before.bounds
+        assert len(after.rings) == len(before.rings)
+        assert all(np.array_equal(a, b) for a, b in zip(after.rings, before.rings, strict=True))
+    # Another file (or another parser) has another key; a damaged file is parsed again.
+    assert mg._disk_key(text + " ") != key
+    mg._disk_path(key).write_bytes(b"damaged")
+    assert mg._cached_world_geometry(text).codes == parsed.codes
+
+
 def test_the_file_uses_only_the_commands_the_parser_was_checked_against() -> None:
     datas = re.findall(r' d="([^"]*)"', mg.read_world_svg())
     assert len(datas) == 2038

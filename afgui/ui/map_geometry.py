@@ -22,16 +22,23 @@ Codes in this module's API are upper-case ("AF"), as everywhere else in afgui.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import importlib.resources
+import os
 import re
+import tempfile
 import threading
 import warnings
 import xml.etree.ElementTree as ET
+import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+import platformdirs
 from PySide6.QtCore import QByteArray, QDataStream, QPointF, QRectF
 from PySide6.QtGui import QPainterPath
 
@@ -335,6 +342,12 @@ def parse_world_svg(text: str) -> WorldGeometry:
     rings: dict[str, list[FloatArray]] = {}
     for code, subpaths in zip(owners, parse_many_path_data(datas), strict=True):
         rings.setdefault(code, []).extend(ring for ring in subpaths if len(ring) >= 3)
+    return _geometry(view_box, rings)
+
+
+def _geometry(
+    view_box: Sequence[float], rings: Mapping[str, Sequence[FloatArray]]
+) -> WorldGeometry:
     shapes: list[CountryShape] = []
     for code, country in rings.items():
         if not country:
@@ -363,8 +376,96 @@ def world_geometry() -> WorldGeometry:
     if _cache is None:
         with _cache_lock:
             if _cache is None:
-                _cache = parse_world_svg(read_world_svg())
+                _cache = _cached_world_geometry(read_world_svg())
     return _cache
+
+
+# Parsing the SVG is most of the map's share of the start (~45 ms of ~65 here), so the
+# outlines are also kept on disk, in the user cache directory, under a key of the file's
+# text and this module's source: a new pygal_maps_world or a new parser never reads an
+# old cache. Anything unreadable there is ignored and parsed again.
+_DISK_FORMAT = 1
+
+
+def _disk_key(text: str) -> str | None:
+    try:
+        source = Path(__file__).read_bytes()
+    except OSError:
+        return None  # a frozen build without sources: parse every time
+    digest = hashlib.sha256(f"{_DISK_FORMAT}\x00{FLATNESS}\x00".encode())
+    digest.update(hashlib.sha256(source).digest())
+    digest.update(hashlib.sha256(text.encode("utf-8")).digest())
+    return digest.hexdigest()[:32]
+
+
+def _disk_path(key: str) -> Path:
+    directory = Path(platformdirs.user_cache_dir("afgui", appauthor=False)) / "map"
+    return directory / f"world-{key}.npz"
+
+
+def _cached_world_geometry(text: str) -> WorldGeometry:
+    key = _disk_key(text)
+    if key is not None:
+        loaded = _load_rings(_disk_path(key))
+        if loaded is not None:
+            return _geometry(*loaded)
+    world = parse_world_svg(text)
+    if key is not None:
+        _store_rings(_disk_path(key), world)
+    return world
+
+
+def _load_rings(path: Path) -> tuple[list[float], dict[str, list[FloatArray]]] | None:
+    try:
+        with np.load(path, allow_pickle=False) as stored:
+            view_box = [float(value) for value in stored["view_box"]]
+            codes = [str(code) for code in stored["codes"]]
+            ring_counts = stored["ring_counts"].astype(np.int64)
+            ring_lengths = stored["ring_lengths"].astype(np.int64)
+            points = stored["points"].astype(np.float64)
+    except (OSError, KeyError, ValueError, TypeError, zipfile.BadZipFile):
+        return None
+    if (
+        len(view_box) != 4
+        or len(codes) != len(ring_counts)
+        or int(ring_counts.sum()) != len(ring_lengths)
+        or int(ring_lengths.sum()) != len(points)
+        or points.ndim != 2
+        or points.shape[1] != 2
+    ):
+        return None
+    ends = np.cumsum(ring_lengths)
+    all_rings = [points[end - length : end] for end, length in zip(ends, ring_lengths, strict=True)]
+    rings: dict[str, list[FloatArray]] = {}
+    first = 0
+    for code, count in zip(codes, ring_counts, strict=True):
+        rings[code] = all_rings[first : first + int(count)]
+        first += int(count)
+    return view_box, rings
+
+
+def _store_rings(path: Path, world: WorldGeometry) -> None:
+    rings = [ring for shape in world.shapes for ring in shape.rings]
+    box = world.view_box
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=".world-", suffix=".npz")
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            np.savez(
+                stream,
+                view_box=np.array([box.x(), box.y(), box.width(), box.height()]),
+                codes=np.array([shape.code for shape in world.shapes]),
+                ring_counts=np.array([len(shape.rings) for shape in world.shapes]),
+                ring_lengths=np.array([len(ring) for ring in rings]),
+                points=np.concatenate(rings) if rings else np.zeros((0, 2)),
+            )
+        Path(name).replace(path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            Path(name).unlink()
 
 
 def _pole_of_inaccessibility(shape: CountryShape, grid: int = 24) -> QPointF:
