@@ -140,6 +140,28 @@ def test_explain_sums_to_the_value(service: RelationsService) -> None:
     assert (empty.value, empty.status, empty.contributions) == (None, None, ())
 
 
+def test_explain_largest_agrees_with_explain(service: RelationsService) -> None:
+    """The numpy path the detail pane uses gives explain's values, largest first."""
+    for partner in service.partners():
+        for side in ViewSide:
+            for year in range(service.first_year, service.last_year + 1):
+                full = service.explain(partner, year, side)
+                ranked = sorted(full.contributions, key=lambda c: -abs(c.contribution))
+                for limit in (1, 2, 12):
+                    summary = service.explain_largest(partner, year, side, limit)
+                    largest = summary.explanation.contributions
+                    assert summary.explanation.value == full.value
+                    assert summary.explanation.status == full.status
+                    assert len(largest) == min(limit, len(ranked))
+                    assert summary.others == len(ranked) - len(largest)
+                    for got, want in zip(largest, ranked, strict=False):
+                        assert abs(got.contribution) == pytest.approx(abs(want.contribution))
+                    if got_ids := {c.fact.id for c in largest}:
+                        assert got_ids <= {c.fact.id for c in full.contributions}
+                    together = math.fsum(c.contribution for c in largest) + summary.others_total
+                    assert together == pytest.approx(full.value or 0.0, abs=1e-9)
+
+
 def test_aid_keeps_totals_and_packages_apart(service: RelationsService) -> None:
     points = service.aid("JPN")
     assert [(p.year, p.amount, p.amount_kind, p.currency) for p in points] == [

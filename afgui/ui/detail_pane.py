@@ -198,8 +198,14 @@ def render_body(
     aid: Sequence[AidPoint],
     sources: Mapping[str, Source],
     names: Mapping[str, str],
+    others: int = 0,
+    others_total: float = 0.0,
 ) -> str:
-    """Why the value is what it is, aid figures and the timeline, as escaped HTML."""
+    """Why the value is what it is, aid figures and the timeline, as escaped HTML.
+
+    ``explanation`` may list only the largest contributions, with ``others`` more facts
+    counting ``others_total`` together (:meth:`RelationsService.explain_largest`).
+    """
     out: list[str] = [f"<html><head><style>{_style()}</style></head><body>"]
     if not code:
         out.append(
@@ -217,6 +223,8 @@ def render_body(
         )
         ordered = sorted(contributions, key=lambda item: -abs(item.contribution))
         shown, rest = ordered[:WHY_LIMIT], ordered[WHY_LIMIT:]
+        rest_count = len(rest) + others
+        rest_total = math.fsum([*(i.contribution for i in rest), others_total])
         for item in shown:
             sign = palette.format_strength(round(item.contribution, 2) + 0.0)
             out.append(
@@ -230,11 +238,11 @@ def render_body(
                 "</tr>"
             )
         out.append("</table>")
-        if rest:
-            total = palette.format_strength(round(sum(i.contribution for i in rest), 2) + 0.0)
+        if rest_count:
+            total = palette.format_strength(round(rest_total, 2) + 0.0)
             out.append(
-                f"<div class='faint'>… and {len(rest)} smaller contribution"
-                f"{'s' if len(rest) != 1 else ''} ({esc(total)} together).</div>"
+                f"<div class='faint'>… and {rest_count} smaller contribution"
+                f"{'s' if rest_count != 1 else ''} ({esc(total)} together).</div>"
             )
     else:
         out.append(
@@ -595,9 +603,13 @@ class DetailPane(QWidget):
         year = self._state.year
         side = self._state.side
         explanation: Explanation | None = None
+        others, others_total = 0, 0.0
         aid: tuple[AidPoint, ...] = ()
         if code in self._partners:
-            explanation = self._relations.explain(code, year, side)
+            # Only the contributions the pane lists are made into objects (see WHY_LIMIT).
+            summary = self._relations.explain_largest(code, year, side, WHY_LIMIT)
+            explanation = summary.explanation
+            others, others_total = summary.others, summary.others_total
             cached = self._aid.get(code)
             if cached is None:
                 cached = self._relations.aid(code)
@@ -612,4 +624,6 @@ class DetailPane(QWidget):
             aid=aid,
             sources=self._catalog.sources_by_id,
             names=self._names,
+            others=others,
+            others_total=others_total,
         )
