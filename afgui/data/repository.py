@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from afgui.data.schema import (
@@ -245,3 +245,109 @@ def fact_year_bounds(session: Session) -> tuple[int | None, int | None]:
     ).one()
     lasts = [year for year in (last_start, last_end) if year is not None]
     return first, max(lasts) if lasts else None
+
+
+def _time_order() -> tuple[ColumnElement[int], ...]:
+    """ORDER BY terms matching ``FactDate.sort_key`` (unknown dates last), then the id."""
+    undated = FactRow.year.is_(None)
+    return (
+        func.coalesce(FactRow.year, 9999),
+        case((undated, 99), else_=func.coalesce(FactRow.month, 0)),
+        case((undated, 99), else_=func.coalesce(FactRow.day, 0)),
+    )
+
+
+def load_facts_by_ids(session: Session, fact_ids: Sequence[str]) -> list[Fact]:
+    """The facts with these ids (a few: one bound parameter each), in time order."""
+    if not fact_ids:
+        return []
+    chosen = select(FactRow.id).where(FactRow.id.in_(list(fact_ids)))
+    rows = list(session.scalars(select(FactRow).where(FactRow.id.in_(chosen))))
+    partners = _partners_of(session, chosen)
+    return _ordered([_fact_from_row(row, partners[row.id]) for row in rows])
+
+
+@dataclass(frozen=True, slots=True)
+class FactWindow:
+    """At most ``limit`` facts of a partner nearest a year, in time order.
+
+    ``facts`` is the slice ``[start, start + len(facts))`` of all ``total`` facts naming
+    the partner in time order (unknown dates last), centred on the end of the year as
+    far as the ends allow; ``first_year`` and ``last_year`` bound the dated ones.
+    """
+
+    facts: tuple[Fact, ...]
+    start: int
+    total: int
+    first_year: int | None
+    last_year: int | None
+
+
+def load_facts_window(session: Session, actor_code: str, year: int, limit: int) -> FactWindow:
+    """The ``limit`` facts naming ``actor_code`` nearest ``year`` (see :class:`FactWindow`).
+
+    Counting and a LIMIT/OFFSET query, so a partner with hundreds of thousands of facts
+    costs a scan of its rows in SQLite but only ``limit`` Fact objects.
+    """
+    named = (
+        select(FactRow.id)
+        .join(FactPartnerRow, FactPartnerRow.fact_id == FactRow.id)
+        .where(FactPartnerRow.actor_code == actor_code)
+    )
+    total, up_to, first, last = session.execute(
+        select(
+            func.count(),
+            func.coalesce(
+                func.sum(case((func.coalesce(FactRow.year, 9999) <= year, 1), else_=0)), 0
+            ),
+            func.min(FactRow.year),
+            func.max(FactRow.year),
+        )
+        .select_from(FactRow)
+        .join(FactPartnerRow, FactPartnerRow.fact_id == FactRow.id)
+        .where(FactPartnerRow.actor_code == actor_code)
+    ).one()
+    start = max(0, min(up_to - limit // 2, total - limit))
+    ids = list(
+        session.scalars(named.order_by(*_time_order(), FactRow.id).limit(limit).offset(start))
+    )
+    return FactWindow(tuple(load_facts_by_ids(session, ids)), start, total, first, last)
+
+
+@dataclass(frozen=True, slots=True)
+class DirectFactsOf:
+    """A partner's direct facts (see :class:`DirectFactBatch`) as columns, in time order."""
+
+    ids: tuple[str, ...]
+    sides: tuple[str, ...]
+    kinds: tuple[str, ...]
+    tones: tuple[int, ...]
+    years: tuple[int, ...]
+    end_years: tuple[int | None, ...]
+
+
+def load_direct_facts_of(session: Session, actor_code: str) -> DirectFactsOf:
+    """The direct facts naming ``actor_code`` as plain columns, no Fact objects."""
+    query = (
+        select(
+            FactRow.id,
+            FactRow.afghan_side,
+            FactRow.kind,
+            FactRow.tone,
+            FactRow.year,
+            FactRow.end_year,
+        )
+        .join(FactPartnerRow, FactPartnerRow.fact_id == FactRow.id)
+        .where(
+            FactPartnerRow.actor_code == actor_code,
+            FactRow.year.is_not(None),
+            FactRow.third_party.is_(False),
+            FactRow.same_event_as.is_(None),
+        )
+        .order_by(*_time_order(), FactRow.id)
+    )
+    rows = session.connection().execute(query).all()
+    if not rows:
+        return DirectFactsOf((), (), (), (), (), ())
+    ids, sides, kinds, tones, years, end_years = zip(*rows, strict=True)
+    return DirectFactsOf(ids, sides, kinds, tones, years, end_years)

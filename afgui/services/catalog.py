@@ -7,6 +7,7 @@ few partners asked for (see :data:`FACTS_CACHE_SIZE`).
 
 from __future__ import annotations
 
+import bisect
 import threading
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
@@ -16,13 +17,19 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from afgui.data import repository
+from afgui.data.repository import FactWindow
 from afgui.domain.model import Actor, Fact, Government, Source
+
+__all__ = ["FACTS_CACHE_SIZE", "NEAR_MARGIN", "Catalog", "CorpusStats", "FactWindow"]
 
 #: Partners whose facts stay loaded. The detail pane and the relation explanations both
 #: ask for the selected partner's facts, again whenever the year settles; a partner of a
 #: large database has tens of thousands (26 549 facts, 0.97 s CPU to load, at 100 000
 #: synthetic facts). Two partners: the selected one and the one selected before.
 FACTS_CACHE_SIZE = 2
+#: :meth:`Catalog.facts_near` reads this many times the facts asked for, centred on the
+#: year, so the following settled years of a drag are mostly served from memory.
+NEAR_MARGIN = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +48,7 @@ class Catalog:
         self._engine = engine
         self._facts_of: OrderedDict[str, tuple[Fact, ...]] = OrderedDict()
         self._facts_lock = threading.Lock()
+        self._near: dict[str, FactWindow] = {}
 
     @cached_property
     def actors(self) -> tuple[Actor, ...]:
@@ -88,6 +96,28 @@ class Catalog:
                 self._facts_of.popitem(last=False)
         return list(loaded)
 
+    def facts_near(self, actor_code: str, year: int, limit: int) -> FactWindow:
+        """At most ``limit`` facts naming ``actor_code`` nearest the end of ``year``.
+
+        The slice of :meth:`facts_of`'s list centred on the year as far as its ends allow,
+        without loading the rest: a popular partner of a large database has hundreds of
+        thousands of facts. A wider window is read and kept for the last partner, and
+        read again only once the year moves outside it.
+        """
+        with self._facts_lock:
+            kept = self._near.get(actor_code)
+        if kept is not None:
+            window = _slice(kept, year, limit)
+            if window is not None:
+                return window
+        with Session(self._engine) as session:
+            kept = repository.load_facts_window(session, actor_code, year, limit * NEAR_MARGIN)
+        with self._facts_lock:
+            self._near = {actor_code: kept}
+        window = _slice(kept, year, limit)
+        assert window is not None  # a window centred on the year holds the year's slice
+        return window
+
     def fact_counts(self) -> dict[str, int]:
         with Session(self._engine) as session:
             return repository.count_facts_per_partner(session)
@@ -115,3 +145,26 @@ class Catalog:
             per_source=ordered(per_source),
             per_decade=tuple(sorted(per_decade.items())),
         )
+
+
+def _slice(kept: FactWindow, year: int, limit: int) -> FactWindow | None:
+    """The ``limit`` facts of ``kept``'s partner nearest ``year``; None if not all kept."""
+    facts = kept.facts
+    found = bisect.bisect_right(facts, (year, 99, 99), key=lambda fact: fact.date.sort_key)
+    # The year's place among all the partner's facts is known only inside the window.
+    if (found == 0 and kept.start > 0) or (
+        found == len(facts) and kept.start + len(facts) < kept.total
+    ):
+        return None
+    position = kept.start + found
+    start = max(0, min(position - limit // 2, kept.total - limit))
+    end = min(kept.total, start + limit)
+    if start < kept.start or end > kept.start + len(facts):
+        return None
+    return FactWindow(
+        facts[start - kept.start : end - kept.start],
+        start,
+        kept.total,
+        kept.first_year,
+        kept.last_year,
+    )

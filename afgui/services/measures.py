@@ -44,10 +44,8 @@ from afgui.domain.measures import (
     StrengthCell,
     ViewSide,
     aid_points,
-    counts_toward,
     event_weight,
     explain_strength,
-    fact_years,
     scale_factor,
     tone_factor,
 )
@@ -194,10 +192,11 @@ class RelationsService:
     ) -> ExplanationSummary:
         """:meth:`explain`, keeping only the ``limit`` largest contributions.
 
-        The same values, computed with numpy over the partner's counted facts (kept for
-        the last partners and sides asked), so a partner with hundreds of thousands of
-        facts is explained in milliseconds once its facts are loaded; ``explain``, fact
-        by fact, stays the reference that the tests hold this to.
+        The same values, computed with numpy over the partner's counted facts, read from
+        SQL as columns (kept for the last partners and sides asked), so a partner with
+        hundreds of thousands of facts is explained in milliseconds once they are read;
+        only the listed facts become objects. ``explain``, fact by fact, stays the
+        reference that the tests hold this to.
         """
         p, y = self._locate(partner, year)
         cell = self._cell(p, y, _SIDES.index(side))
@@ -221,9 +220,14 @@ class RelationsService:
         contributions = raw * factor
         order = np.argsort(-np.abs(contributions), kind="stable")
         top, rest = order[:limit], order[limit:]
+        with Session(self._engine) as session:
+            listed = repository.load_facts_by_ids(
+                session, [parts.fact_ids[int(shown[i])] for i in top]
+            )
+        by_id = {fact.id: fact for fact in listed}
         largest = tuple(
             Contribution(
-                parts.facts[int(shown[i])],
+                by_id[parts.fact_ids[int(shown[i])]],
                 float(parts.weights[shown[i]]),
                 float(parts.tone_factors[shown[i]]),
                 int(year - starts[i]),
@@ -245,19 +249,36 @@ class RelationsService:
             if parts is not None:
                 self._parts.move_to_end(key)
                 return parts
-        counted: list[Fact] = []
+        # Plain columns from SQL, not Fact objects: a popular partner of a large database
+        # has hundreds of thousands of facts (264 152 for USA at 1M), and only the listed
+        # contributions become objects (explain_largest loads them by id).
+        with Session(self._engine) as session:
+            columns = repository.load_direct_facts_of(session, partner)
+        sides = {s.value for s in VIEW_SIDES[side]}
+        factors: dict[tuple[str, int], tuple[float, float]] = {}
+        ids: list[str] = []
         rows: list[tuple[float, float, int, int]] = []
-        for fact in self._catalog.facts_of(partner):
-            if not counts_toward(fact, side):
+        for fact_id, fact_side, kind, tone, year, end_year in zip(
+            columns.ids,
+            columns.sides,
+            columns.kinds,
+            columns.tones,
+            columns.years,
+            columns.end_years,
+            strict=True,
+        ):
+            if fact_side not in sides:
                 continue
-            years = fact_years(fact.date, self._last_year)
-            if years is None:
-                continue
-            counted.append(fact)
-            rows.append((event_weight(fact.kind, fact.tone).value, tone_factor(fact.tone), *years))
+            factor = factors.get((kind, tone))
+            if factor is None:
+                factor = (event_weight(FactKind(kind), tone).value, tone_factor(tone))
+                factors[(kind, tone)] = factor
+            end = end_year if end_year is not None else self._last_year
+            ids.append(fact_id)
+            rows.append((*factor, year, max(year, end)))
         table = np.array(rows, dtype=np.float64).reshape(len(rows), 4)
         parts = _CountedParts(
-            tuple(counted),
+            tuple(ids),
             table[:, 0].copy(),
             table[:, 1].copy(),
             table[:, 2].astype(np.int64),
@@ -352,7 +373,7 @@ _PARTS_KEPT = 4
 class _CountedParts:
     """A partner's facts that count for one side, as columns (reference order)."""
 
-    facts: tuple[Fact, ...]
+    fact_ids: tuple[str, ...]
     weights: npt.NDArray[np.float64]
     tone_factors: npt.NDArray[np.float64]
     starts: npt.NDArray[np.int64]

@@ -7,8 +7,9 @@ ones faded). Fact text is untrusted: every piece of it is HTML-escaped before it
 the rich-text document, and the documents load no resource and open no link unasked
 (:mod:`afgui.ui.safe_text`).
 
-The per-selection query (one partner's facts) is small and cached per partner, so it
-runs on the UI thread; see :class:`DetailPane` for how year changes stay cheap.
+The per-selection queries (the timeline's facts nearest the year, the largest
+contributions) load only what is shown, so they run on the UI thread; see
+:class:`DetailPane` for how year changes stay cheap.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QVBoxLayout, QW
 from afgui.domain.measures import counts_toward
 from afgui.domain.model import Actor, Fact, Government, Source
 from afgui.domain.vocab import DatePrecision
-from afgui.services.catalog import Catalog
+from afgui.services.catalog import Catalog, FactWindow
 from afgui.services.citations import describe_date
 from afgui.services.measures import (
     AidPoint,
@@ -200,11 +201,16 @@ def render_body(
     names: Mapping[str, str],
     others: int = 0,
     others_total: float = 0.0,
+    facts_start: int = 0,
+    facts_total: int | None = None,
 ) -> str:
     """Why the value is what it is, aid figures and the timeline, as escaped HTML.
 
     ``explanation`` may list only the largest contributions, with ``others`` more facts
     counting ``others_total`` together (:meth:`RelationsService.explain_largest`).
+    ``facts`` are all the partner's facts in time order, or, with ``facts_total`` given,
+    the ones to show: those from ``facts_start`` of ``facts_total``
+    (:meth:`Catalog.facts_near`).
     """
     out: list[str] = [f"<html><head><style>{_style()}</style></head><body>"]
     if not code:
@@ -273,21 +279,27 @@ def render_body(
             )
         out.append("</table>")
 
-    out.append(f"<h2>Timeline · {len(facts)} fact{'s' if len(facts) != 1 else ''}</h2>")
-    if not facts:
+    if facts_total is None:
+        # ``facts`` are in time order, undated last: the window is centred on the year's end.
+        count = len(facts)
+        start, end = nearest_window(
+            bisect.bisect_right(facts, (year, 99, 99), key=lambda fact: fact.date.sort_key),
+            count,
+            TIMELINE_LIMIT,
+        )
+        shown_facts = facts[start:end]
+    else:
+        count, start, end = facts_total, facts_start, facts_start + len(facts)
+        shown_facts = facts
+    out.append(f"<h2>Timeline · {count} fact{'s' if count != 1 else ''}</h2>")
+    if not count:
         out.append("<div class='faint'>No facts name this partner.</div>")
-    # ``facts`` are in time order, undated last: the window is centred on the year's end.
-    start, end = nearest_window(
-        bisect.bisect_right(facts, (year, 99, 99), key=lambda fact: fact.date.sort_key),
-        len(facts),
-        TIMELINE_LIMIT,
-    )
     if start:
         out.append(f"<div class='faint'>… {start} earlier facts not shown.</div>")
-    for fact in facts[start:end]:
+    for fact in shown_facts:
         out.append(_fact_html(fact, year, counts_toward(fact, side), sources, names, code))
-    if end < len(facts):
-        out.append(f"<div class='faint'>… {len(facts) - end} later facts not shown.</div>")
+    if end < count:
+        out.append(f"<div class='faint'>… {count - end} later facts not shown.</div>")
     out.append("</body></html>")
     return "".join(out)
 
@@ -509,9 +521,10 @@ class DetailPane(QWidget):
             self._body_timer.stop()
             self.refresh_body()
 
-    def facts_of(self, code: str) -> list[Fact]:
-        # The catalogue keeps the last partners' facts (bounded, shared with explain).
-        return self._catalog.facts_of(code)
+    def facts_near(self, code: str, year: int) -> FactWindow:
+        # Only the facts the timeline shows are loaded; the catalogue keeps a wider
+        # window of the last partner for the next settled years.
+        return self._catalog.facts_near(code, year, TIMELINE_LIMIT)
 
     # Updates ------------------------------------------------------------------------
 
@@ -615,15 +628,18 @@ class DetailPane(QWidget):
                 cached = self._relations.aid(code)
                 self._aid[code] = cached
             aid = cached
+        window = self.facts_near(code, year) if code else None
         return render_body(
             code=code,
             year=year,
             side=side,
             explanation=explanation,
-            facts=self.facts_of(code) if code else [],
+            facts=window.facts if window else (),
             aid=aid,
             sources=self._catalog.sources_by_id,
             names=self._names,
             others=others,
             others_total=others_total,
+            facts_start=window.start if window else 0,
+            facts_total=window.total if window else 0,
         )
