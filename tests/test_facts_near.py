@@ -59,3 +59,15 @@ def test_the_kept_window_is_wider_than_asked(fixture_engine: Engine) -> None:
         wide = repository.load_facts_window(session, code, 2001, 2 * NEAR_MARGIN)
     assert len(wide.facts) == min(wide.total, 2 * NEAR_MARGIN)
     assert list(wide.facts) == catalog.facts_of(code)[wide.start : wide.start + len(wide.facts)]
+
+
+def test_event_years_are_the_years_facts_begin(fixture_engine: Engine) -> None:
+    catalog = Catalog(fixture_engine)
+    codes = [code for code, count in catalog.fact_counts().items() if count]
+    for code in codes:
+        expected = sorted({f.date.year for f in catalog.facts_of(code) if f.date.year is not None})
+        assert catalog.event_years(code) == tuple(expected)
+        # Kept with the timeline's window of the same partner, which stays right.
+        window = catalog.facts_near(code, 2001, 2)
+        assert list(window.facts) == _expected(catalog.facts_of(code), 2001, 2)[0]
+        assert catalog.event_years(code) == tuple(expected)

@@ -7,10 +7,10 @@ user action.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from afgui.data.schema import (
@@ -283,34 +283,72 @@ class FactWindow:
     last_year: int | None
 
 
-def load_facts_window(session: Session, actor_code: str, year: int, limit: int) -> FactWindow:
+def count_facts_of_per_year(session: Session, actor_code: str) -> dict[int | None, int]:
+    """How many facts name ``actor_code`` in each year (None: unknown date)."""
+    query = (
+        select(FactRow.year, func.count())
+        .join(FactPartnerRow, FactPartnerRow.fact_id == FactRow.id)
+        .where(FactPartnerRow.actor_code == actor_code)
+        .group_by(FactRow.year)
+    )
+    return {year: count for year, count in session.execute(query)}
+
+
+def load_facts_window(
+    session: Session,
+    actor_code: str,
+    year: int,
+    limit: int,
+    per_year: Mapping[int | None, int] | None = None,
+) -> FactWindow:
     """The ``limit`` facts naming ``actor_code`` nearest ``year`` (see :class:`FactWindow`).
 
-    Counting and a LIMIT/OFFSET query, so a partner with hundreds of thousands of facts
-    costs a scan of its rows in SQLite but only ``limit`` Fact objects.
+    ``per_year`` (:func:`count_facts_of_per_year`, which a caller may keep) places the
+    window; the facts are then read by year through the year index, checking the
+    partner per fact, so a partner with hundreds of thousands of facts costs the few
+    years the window spans and only ``limit`` Fact objects.
     """
-    named = (
-        select(FactRow.id)
-        .join(FactPartnerRow, FactPartnerRow.fact_id == FactRow.id)
-        .where(FactPartnerRow.actor_code == actor_code)
-    )
-    total, up_to, first, last = session.execute(
-        select(
-            func.count(),
-            func.coalesce(
-                func.sum(case((func.coalesce(FactRow.year, 9999) <= year, 1), else_=0)), 0
-            ),
-            func.min(FactRow.year),
-            func.max(FactRow.year),
-        )
-        .select_from(FactRow)
-        .join(FactPartnerRow, FactPartnerRow.fact_id == FactRow.id)
-        .where(FactPartnerRow.actor_code == actor_code)
-    ).one()
+    if per_year is None:
+        per_year = count_facts_of_per_year(session, actor_code)
+    # Unknown dates sort last, as in FactDate.sort_key.
+    keys = sorted(per_year, key=lambda key: 9999 if key is None else key)
+    total = sum(per_year.values())
+    up_to = sum(per_year[key] for key in keys if (9999 if key is None else key) <= year)
     start = max(0, min(up_to - limit // 2, total - limit))
-    ids = list(
-        session.scalars(named.order_by(*_time_order(), FactRow.id).limit(limit).offset(start))
+    end = min(total, start + limit)
+    dated = [key for key in keys if key is not None]
+    first, last = (dated[0], dated[-1]) if dated else (None, None)
+    if start >= end:
+        return FactWindow((), start, total, first, last)
+    spanned: list[int | None] = []
+    offset = 0
+    before = 0
+    for key in keys:
+        after = before + per_year[key]
+        if after > start and before < end:
+            if not spanned:
+                offset = start - before
+            spanned.append(key)
+        before = after
+    in_years = [key for key in spanned if key is not None]
+    conditions: list[ColumnElement[bool]] = []
+    if in_years:
+        conditions.append(FactRow.year.between(in_years[0], in_years[-1]))
+    if None in spanned:
+        conditions.append(FactRow.year.is_(None))
+    named = (
+        select(FactPartnerRow.fact_id)
+        .where(FactPartnerRow.fact_id == FactRow.id, FactPartnerRow.actor_code == actor_code)
+        .exists()
     )
+    query = (
+        select(FactRow.id)
+        .where(or_(*conditions), named)
+        .order_by(*_time_order(), FactRow.id)
+        .limit(end - start)
+        .offset(offset)
+    )
+    ids = list(session.scalars(query))
     return FactWindow(tuple(load_facts_by_ids(session, ids)), start, total, first, last)
 
 

@@ -49,6 +49,7 @@ class Catalog:
         self._facts_of: OrderedDict[str, tuple[Fact, ...]] = OrderedDict()
         self._facts_lock = threading.Lock()
         self._near: dict[str, FactWindow] = {}
+        self._per_year: dict[str, dict[int | None, int]] = {}
 
     @cached_property
     def actors(self) -> tuple[Actor, ...]:
@@ -101,22 +102,44 @@ class Catalog:
 
         The slice of :meth:`facts_of`'s list centred on the year as far as its ends allow,
         without loading the rest: a popular partner of a large database has hundreds of
-        thousands of facts. A wider window is read and kept for the last partner, and
-        read again only once the year moves outside it.
+        thousands of facts. The partner's facts per year and a wider window are read and
+        kept for the last partner; the window is read again once the year leaves it.
         """
         with self._facts_lock:
             kept = self._near.get(actor_code)
+            per_year = self._per_year.get(actor_code)
         if kept is not None:
             window = _slice(kept, year, limit)
             if window is not None:
                 return window
         with Session(self._engine) as session:
-            kept = repository.load_facts_window(session, actor_code, year, limit * NEAR_MARGIN)
+            if per_year is None:
+                per_year = repository.count_facts_of_per_year(session, actor_code)
+            kept = repository.load_facts_window(
+                session, actor_code, year, limit * NEAR_MARGIN, per_year
+            )
         with self._facts_lock:
             self._near = {actor_code: kept}
+            self._per_year = {actor_code: per_year}
         window = _slice(kept, year, limit)
         assert window is not None  # a window centred on the year holds the year's slice
         return window
+
+    def event_years(self, actor_code: str) -> tuple[int, ...]:
+        """The years in which facts naming ``actor_code`` begin, in order, each once.
+
+        From the partner's facts per year (kept for the last partner, as
+        :meth:`facts_near` reads them), not from its facts.
+        """
+        with self._facts_lock:
+            per_year = self._per_year.get(actor_code)
+        if per_year is None:
+            with Session(self._engine) as session:
+                per_year = repository.count_facts_of_per_year(session, actor_code)
+            with self._facts_lock:
+                self._per_year = {actor_code: per_year}
+                self._near.pop(actor_code, None)
+        return tuple(sorted(year for year in per_year if year is not None))
 
     def fact_counts(self) -> dict[str, int]:
         with Session(self._engine) as session:

@@ -106,6 +106,7 @@ class RelationsService:
         self._catalog = catalog
         self._parts: OrderedDict[tuple[str, ViewSide], _CountedParts] = OrderedDict()
         self._parts_lock = threading.Lock()
+        self._aid: OrderedDict[str, tuple[AidPoint, ...]] = OrderedDict()
         actors = catalog.actors_by_code
         # A returning user's database has its cube on disk (afgui.services.cube_cache).
         key = cube_cache.cube_key(engine)
@@ -294,9 +295,20 @@ class RelationsService:
         """The aid figures whose principal partner is ``partner``, in time order."""
         if partner not in self._index:
             raise UnknownPartnerError(partner)
+        # The charts and the detail pane both ask for the selected partner's figures.
+        with self._parts_lock:
+            kept = self._aid.get(partner)
+            if kept is not None:
+                self._aid.move_to_end(partner)
+                return kept
         with Session(self._engine) as session:
             facts = repository.load_aid_facts(session, partner)
-        return aid_points(facts, partner)
+        points = aid_points(facts, partner)
+        with self._parts_lock:
+            self._aid[partner] = points
+            while len(self._aid) > _AID_KEPT:
+                self._aid.popitem(last=False)
+        return points
 
     def all_aid(self) -> tuple[tuple[str, AidPoint], ...]:
         """Every aid figure with its principal partner, by partner then time."""
@@ -367,6 +379,8 @@ def _year_range(bounds: tuple[int | None, int | None], catalog: Catalog) -> tupl
 
 #: Partners and sides whose counted facts stay ready for ``explain_largest``.
 _PARTS_KEPT = 4
+#: Partners whose aid figures stay ready: the selected one and the one before.
+_AID_KEPT = 2
 
 
 @dataclass(frozen=True, slots=True)

@@ -519,7 +519,8 @@ class WindowMenus(QObject):
         code = self.state.selection
         if not code:
             return
-        year = next_event(event_years(self._catalog.facts_of(code)), self.state.year, step)
+        # The years only, not the partner's facts (hundreds of thousands in a large database).
+        year = next_event(self._catalog.event_years(code), self.state.year, step)
         if year is None:
             direction = "later" if step > 0 else "earlier"
             self._message(f"No {direction} fact names {self._name(code)}.")
