@@ -31,21 +31,12 @@ say() { printf '== %s\n' "$*"; }
 elapsed() { echo "$((SECONDS - ${1}))"; }
 
 # --- tools -----------------------------------------------------------------------------
+# shellcheck source=scripts/debian.sh
+source "$ROOT/scripts/debian.sh"
 DEBIAN_TOOLS=(binutils patchelf dpkg-dev fakeroot desktop-file-utils appstream xz-utils file)
 install_debian_tools() {
   command -v dpkg-query >/dev/null 2>&1 || { echo "build.sh: needs Debian (dpkg)" >&2; exit 1; }
-  local missing=()
-  for package in "${DEBIAN_TOOLS[@]}"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
-      || missing+=("$package")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  local sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  say "installing Debian packages: ${missing[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
-    "${missing[@]}" >/dev/null
+  ensure_debian_packages "${DEBIAN_TOOLS[@]}"
 }
 
 # A separate environment with a regular install: PyInstaller then sees afgui exactly as

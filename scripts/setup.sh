@@ -6,6 +6,8 @@ set -euo pipefail
 
 AFGUI_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$AFGUI_ROOT"
+# shellcheck source=scripts/debian.sh
+source "$AFGUI_ROOT/scripts/debian.sh"
 
 # Qt's offscreen platform needs the first line, its X11 (xcb) platform the second,
 # the end-to-end tests the third.
@@ -18,18 +20,7 @@ DEBIAN_PACKAGES=(
 
 install_debian_packages() {
   command -v dpkg-query >/dev/null 2>&1 || return 0
-  local missing=()
-  for package in "${DEBIAN_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
-      || missing+=("$package")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  local sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  echo "setup: installing Debian packages: ${missing[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
-    "${missing[@]}" >/dev/null
+  ensure_debian_packages "${DEBIAN_PACKAGES[@]}"
 }
 
 install_python_environment() {
