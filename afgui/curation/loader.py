@@ -359,6 +359,24 @@ def _entries(
         yield check, item
 
 
+def _check_key(
+    check: _Checker,
+    field_name: str,
+    value: str | None,
+    seen: set[str],
+    pattern: re.Pattern[str] | None = None,
+    hint: str = "",
+) -> None:
+    """An entry's key is well formed (when a pattern is given) and unique in its file."""
+    if value is None:
+        return
+    if pattern is not None and not pattern.match(value):
+        check.add(field_name, hint)
+    elif value in seen:
+        check.add(field_name, f"duplicate {field_name} {_short(value)}")
+    seen.add(value)
+
+
 def _load_sources(name: str, document: Any, problems: list[Problem]) -> list[Source]:
     allowed = frozenset(
         {"id", "title", "kind", "author", "publisher", "published", "seed_file", "note"}
@@ -369,12 +387,9 @@ def _load_sources(name: str, document: Any, problems: list[Problem]) -> list[Sou
         entry = _Entry(data, check, allowed)
         entry.unknown_fields()
         source_id = entry.text("id")
-        if source_id is not None:
-            if not _SOURCE_ID.match(source_id):
-                check.add("id", "use lower-case letters, digits and '-'")
-            elif source_id in seen:
-                check.add("id", f"duplicate id {_short(source_id)}")
-            seen.add(source_id)
+        _check_key(
+            check, "id", source_id, seen, _SOURCE_ID, "use lower-case letters, digits and '-'"
+        )
         title = entry.text("title", nullable=True)
         kind = entry.required_enum("kind", SourceKind, _choices(SourceKind))
         seed_file = entry.text("seed_file")
@@ -419,12 +434,14 @@ def _load_actors(name: str, document: Any, problems: list[Problem]) -> list[Acto
         entry = _Entry(data, check, allowed)
         entry.unknown_fields()
         code = entry.text("code")
-        if code is not None:
-            if not _ACTOR_CODE.match(code):
-                check.add("code", "use 2–16 upper-case letters or digits (ISO alpha-3 for states)")
-            elif code in seen:
-                check.add("code", f"duplicate code {_short(code)}")
-            seen.add(code)
+        _check_key(
+            check,
+            "code",
+            code,
+            seen,
+            _ACTOR_CODE,
+            "use 2–16 upper-case letters or digits (ISO alpha-3 for states)",
+        )
         actor_name = entry.text("name")
         kind = entry.required_enum("kind", ActorKind, _choices(ActorKind))
         start, end = entry.year("start"), entry.year("end")
@@ -498,10 +515,7 @@ def _load_governments(name: str, document: Any, problems: list[Problem]) -> list
         entry = _Entry(data, check, allowed)
         entry.unknown_fields()
         code = entry.text("code")
-        if code is not None:
-            if code in seen:
-                check.add("code", f"duplicate code {_short(code)}")
-            seen.add(code)
+        _check_key(check, "code", code, seen)
         gov_name = entry.text("name")
         start = _calendar_date(entry, "start", required=True)
         end = _calendar_date(entry, "end", required=True)
