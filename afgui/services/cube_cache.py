@@ -17,12 +17,9 @@ foreign cache file — means no cache: the cube is built as usual. Writes are at
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import importlib.util
 import json
-import os
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +30,7 @@ import platformdirs
 from sqlalchemy import Engine
 
 from afgui import __version__
+from afgui.data.cache_files import save_arrays_atomically
 from afgui.data.engine import read_meta
 
 #: Bump when what is stored changes shape.
@@ -135,21 +133,10 @@ def store(key: str, cube: CachedCube) -> None:
         "first_year": cube.first_year,
         "last_year": cube.last_year,
     }
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=directory, prefix=".cube-", suffix=".npz")
-    except OSError:
-        return
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            np.savez(
-                stream,
-                header=np.array(json.dumps(header)),
-                raw=cube.raw,
-                has_data=cube.has_data,
-                statuses=cube.statuses,
-            )
-        Path(name).replace(directory / f"cube-{key}.npz")
-    except OSError:
-        with contextlib.suppress(OSError):
-            Path(name).unlink()
+    save_arrays_atomically(
+        directory / f"cube-{key}.npz",
+        header=np.array(json.dumps(header)),
+        raw=cube.raw,
+        has_data=cube.has_data,
+        statuses=cube.statuses,
+    )

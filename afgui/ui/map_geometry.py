@@ -22,12 +22,9 @@ Codes in this module's API are upper-case ("AF"), as everywhere else in afgui.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import importlib.resources
-import os
 import re
-import tempfile
 import threading
 import warnings
 import xml.etree.ElementTree as ET
@@ -41,6 +38,8 @@ import numpy.typing as npt
 import platformdirs
 from PySide6.QtCore import QByteArray, QDataStream, QPointF, QRectF
 from PySide6.QtGui import QPainterPath
+
+from afgui.data.cache_files import save_arrays_atomically
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -447,25 +446,14 @@ def _load_rings(path: Path) -> tuple[list[float], dict[str, list[FloatArray]]] |
 def _store_rings(path: Path, world: WorldGeometry) -> None:
     rings = [ring for shape in world.shapes for ring in shape.rings]
     box = world.view_box
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=path.parent, prefix=".world-", suffix=".npz")
-    except OSError:
-        return
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            np.savez(
-                stream,
-                view_box=np.array([box.x(), box.y(), box.width(), box.height()]),
-                codes=np.array([shape.code for shape in world.shapes]),
-                ring_counts=np.array([len(shape.rings) for shape in world.shapes]),
-                ring_lengths=np.array([len(ring) for ring in rings]),
-                points=np.concatenate(rings) if rings else np.zeros((0, 2)),
-            )
-        Path(name).replace(path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            Path(name).unlink()
+    save_arrays_atomically(
+        path,
+        view_box=np.array([box.x(), box.y(), box.width(), box.height()]),
+        codes=np.array([shape.code for shape in world.shapes]),
+        ring_counts=np.array([len(shape.rings) for shape in world.shapes]),
+        ring_lengths=np.array([len(ring) for ring in rings]),
+        points=np.concatenate(rings) if rings else np.zeros((0, 2)),
+    )
 
 
 def _pole_of_inaccessibility(shape: CountryShape, grid: int = 24) -> QPointF:
