@@ -362,6 +362,19 @@ class ChartsView(QWidget):
         self._update_aid()
         self._update_range()
         self._on_side(self._state.side.value)
+        self._apply_now()
+
+    def _apply_now(self) -> None:
+        """Lay the plots out and move their contents into place before the next paint.
+
+        Otherwise the paint itself finds the work — a plot whose height changed (with or
+        without aid figures), a view box whose range changed — and asks for a second
+        and third paint: a selection painted the charts two or three times (16.6 ms
+        median, 43.7 ms p95 on the curated data) instead of once (10.4 / 15.6 ms).
+        """
+        self.graphics.ci.layout.activate()
+        for plot in (self.strength_plot, self.aid_plot):
+            plot.getViewBox().prepareForPaint()
 
     def _name(self, code: str) -> str:
         actor = self._catalog.actors_by_code.get(code)
