@@ -198,8 +198,12 @@ class WorldMapView(QWidget):
 
         self._layers: _ViewLayers | None = None
         self._composite: QImage | None = None
-        self._decoration: _Sprite | None = None
-        self._decoration_stale = True
+        # What is drawn over the map: the marked countries' outlines and labels, which
+        # rarely change, apart from the selection's outline, which changes on each click.
+        self._marked_sprites: tuple[_Sprite | None, _Sprite | None] = (None, None)
+        self._marked_stale = True
+        self._selection_sprite: _Sprite | None = None
+        self._selection_stale = True
         self._hover_sprite: _Sprite | None = None
         self._legend_sprite: _Sprite | None = None
         self._hatch_cache: tuple[int, int, int, int, npt.NDArray[np.intp]] | None = None
@@ -272,7 +276,7 @@ class WorldMapView(QWidget):
         selected = frozenset(code.upper() for code in codes) & self._index.keys()
         if selected != self._selected:
             self._selected = selected
-            self._decoration_stale = True
+            self._selection_stale = True
             self.update()
 
     def set_marked(self, codes: Collection[str], labels: Mapping[str, str] | None = None) -> None:
@@ -285,7 +289,7 @@ class WorldMapView(QWidget):
         self._labels = {code.upper(): text for code, text in (labels or {}).items()}
         self._rebuild_table()
         self._composite = None
-        self._decoration_stale = True
+        self._marked_stale = True
         self.update()
 
     def set_legend(
@@ -423,7 +427,8 @@ class WorldMapView(QWidget):
             painter.drawImage(QPointF(0, 0), composite)
             painter.resetTransform()
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
-        for sprite in (self._ensure_decoration(), self._hover_sprite):
+        outlines, labels = self._ensure_marked()
+        for sprite in (outlines, self._ensure_selection(), labels, self._hover_sprite):
             if sprite is None:
                 continue
             if sprite.transform != current:
@@ -455,7 +460,7 @@ class WorldMapView(QWidget):
             self._legend_sprite = None
         elif event.type() == QEvent.Type.FontChange:
             self._legend_sprite = None
-            self._decoration_stale = True
+            self._invalidate_decorations()
         return super().event(event)
 
     def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
@@ -594,7 +599,7 @@ class WorldMapView(QWidget):
     def _invalidate_view(self) -> None:
         self._layers = None
         self._composite = None
-        self._decoration_stale = True
+        self._invalidate_decorations()
         self._hover_sprite = self._outline_sprite(self._hovered) if self._hovered else None
 
     # ----------------------------------------------------------------- colours
@@ -638,7 +643,7 @@ class WorldMapView(QWidget):
             return None
         self._layers = self._render_layers(ratio)
         self._composite = None
-        self._decoration_stale = True
+        self._invalidate_decorations()
         return self._layers
 
     def _render_layers(self, ratio: float) -> _ViewLayers:
@@ -742,28 +747,36 @@ class WorldMapView(QWidget):
         self._composite = composite
         return composite
 
-    def _ensure_decoration(self) -> _Sprite | None:
-        if not self._decoration_stale:
-            return self._decoration
-        self._decoration_stale = False
-        self._decoration = None
-        if not (self._selected or self._marked) or self._ensure_layers() is None:
-            return None
+    def _invalidate_decorations(self) -> None:
+        self._marked_stale = True
+        self._selection_stale = True
+
+    def _ensure_marked(self) -> tuple[_Sprite | None, _Sprite | None]:
+        """The marked countries' outlines, and their labels (drawn over the selection)."""
+        if not self._marked_stale:
+            return self._marked_sprites
+        self._marked_stale = False
+        self._marked_sprites = (None, None)
+        if not self._marked or self._ensure_layers() is None:
+            return self._marked_sprites
         style = self._style
         transform = self._transform()
-        marked = [transform.map(self._geometry.shape(code).path) for code in sorted(self._marked)]
-        selected = [
-            transform.map(self._geometry.shape(code).path) for code in sorted(self._selected)
-        ]
-        halo_width = style.selection_width + 2.4
+        view = QRectF(self.rect())
+        ratio = self.devicePixelRatioF()
+        paths = [transform.map(self._geometry.shape(code).path) for code in sorted(self._marked)]
+        bounds = QRectF()
+        for path in paths:
+            bounds |= path.boundingRect().adjusted(
+                -MARKED_WIDTH, -MARKED_WIDTH, MARKED_WIDTH, MARKED_WIDTH
+            )
+        outlines = _new_sprite(bounds & view, ratio, transform)
+        if outlines is not None:
+            _draw_outline(outlines, paths, [(style.marked_outline, MARKED_WIDTH)])
         font = QFont(self.font())
         font.setBold(True)
         metrics = QFontMetricsF(font)
         texts: list[tuple[QPointF, str]] = []
         bounds = QRectF()
-        for paths, margin in ((marked, MARKED_WIDTH), (selected, halo_width)):
-            for path in paths:
-                bounds |= path.boundingRect().adjusted(-margin, -margin, margin, margin)
         for code in sorted(self._marked):
             text = self._labels.get(code)
             if not text:
@@ -774,28 +787,44 @@ class WorldMapView(QWidget):
             anchor = QPointF(outline.center().x() - box.width() / 2, outline.bottom() + 4)
             texts.append((anchor + QPointF(0, metrics.ascent()), text))
             bounds |= QRectF(anchor, box.size()).adjusted(-4, -4, 4, 4)
-        sprite = _new_sprite(bounds & QRectF(self.rect()), self.devicePixelRatioF(), transform)
-        if sprite is None:
-            return None
-        if marked:
-            _draw_outline(sprite, marked, [(style.marked_outline, MARKED_WIDTH)])
-        if selected:
-            # One outline around the union: a historic state (the Soviet Union) is
-            # outlined as a whole, not republic by republic.
-            _draw_outline(
-                sprite,
-                selected,
-                [(style.selection_halo, halo_width), (style.selection, style.selection_width)],
-            )
-        if texts:
-            painter = _sprite_painter(sprite)
+        labels = _new_sprite(bounds & view, ratio, transform) if texts else None
+        if labels is not None:
+            painter = _sprite_painter(labels)
             for baseline, text in texts:
                 text_path = QPainterPath()
                 text_path.addText(baseline, font, text)
                 painter.strokePath(text_path, _pen(style.selection_halo, 3.0))
                 painter.fillPath(text_path, style.label)
             painter.end()
-        self._decoration = sprite
+        self._marked_sprites = (outlines, labels)
+        return self._marked_sprites
+
+    def _ensure_selection(self) -> _Sprite | None:
+        """The selected countries' outline: a halo and a line around their union."""
+        if not self._selection_stale:
+            return self._selection_sprite
+        self._selection_stale = False
+        self._selection_sprite = None
+        if not self._selected or self._ensure_layers() is None:
+            return None
+        style = self._style
+        transform = self._transform()
+        paths = [transform.map(self._geometry.shape(code).path) for code in sorted(self._selected)]
+        halo_width = style.selection_width + 2.4
+        bounds = QRectF()
+        for path in paths:
+            bounds |= path.boundingRect().adjusted(-halo_width, -halo_width, halo_width, halo_width)
+        sprite = _new_sprite(bounds & QRectF(self.rect()), self.devicePixelRatioF(), transform)
+        if sprite is None:
+            return None
+        # One outline around the union: a historic state (the Soviet Union) is outlined
+        # as a whole, not republic by republic.
+        _draw_outline(
+            sprite,
+            paths,
+            [(style.selection_halo, halo_width), (style.selection, style.selection_width)],
+        )
+        self._selection_sprite = sprite
         return sprite
 
     def _outline_sprite(self, code: str) -> _Sprite | None:
