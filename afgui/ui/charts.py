@@ -175,6 +175,7 @@ class ChartsView(QWidget):
         # The partner compared with the selection: one line at the viewed side and its
         # aid (in the selection's currency) as outlined bars over the selection's.
         self.compare_line = pg.PlotDataItem(connect="finite")
+        self._compare_drawn = False
         self.compare_line.setZValue(8)
         self.strength_plot.addItem(self.compare_line)
         self.compare_bars = pg.BarGraphItem(
@@ -407,12 +408,18 @@ class ChartsView(QWidget):
                 pen = pg.mkPen(
                     _qcolor(colour, 255 if strong else 110), width=self._px(2.6 if strong else 1.4)
                 )
-            line.setPen(pen)
+            current = line.opts.get("pen")
+            # setPen re-processes the curve's data; a new selection keeps the pens.
+            if not isinstance(current, QPen) or current != pen:
+                line.setPen(pen)
             line.setZValue(10 if line_side is viewed else 5)
         compared = self._compare_series.get(viewed)
         if compared is None:
-            self.compare_line.setData([], [])
+            if self._compare_drawn:
+                self.compare_line.setData([], [])
+                self._compare_drawn = False
         else:
+            self._compare_drawn = True
             self.compare_line.setData(self._years + 0.5, compared)
             self.compare_line.setPen(
                 pg.mkPen(theme.COMPARE_COLOUR, width=self._px(2.4), style=Qt.PenStyle.DashDotLine)
