@@ -1,8 +1,8 @@
 """The catalogue's facts nearest a year: the detail pane's timeline without loading all.
 
 ``Catalog.facts_near`` must give exactly the slice of ``facts_of`` that the pane used to
-cut itself (centred on the end of the year, clamped at the ends), whether it reads the
-database or serves a later year from the window it kept.
+cut itself (centred on the end of the year, clamped at the ends), from the per-partner
+index (``afgui.services.fact_index``) whether that was built or loaded from disk.
 """
 
 from __future__ import annotations
@@ -10,11 +10,9 @@ from __future__ import annotations
 import bisect
 
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
-from afgui.data import repository
 from afgui.domain.model import Fact
-from afgui.services.catalog import NEAR_MARGIN, Catalog
+from afgui.services.catalog import Catalog
 
 
 def _expected(facts: list[Fact], year: int, limit: int) -> tuple[list[Fact], int]:
@@ -33,7 +31,7 @@ def test_facts_near_is_the_slice_of_all_facts_nearest_the_year(fixture_engine: E
         dated = [fact.date.year for fact in facts if fact.date.year is not None]
         years = range(min(dated, default=2000) - 3, max(dated, default=2000) + 4)
         for limit in (1, 2, 3, 5, 150):
-            # One catalogue per sweep, so later years come from the kept window when they can.
+            # One catalogue per sweep, so the same window again comes from the kept one.
             catalog = Catalog(fixture_engine)
             for year in [*years, *reversed(years)]:
                 window = catalog.facts_near(code, year, limit)
@@ -50,15 +48,6 @@ def test_unknown_partner_has_an_empty_window(fixture_engine: Engine) -> None:
     window = Catalog(fixture_engine).facts_near("NOPE", 2001, 150)
     assert (window.facts, window.start, window.total) == ((), 0, 0)
     assert (window.first_year, window.last_year) == (None, None)
-
-
-def test_the_kept_window_is_wider_than_asked(fixture_engine: Engine) -> None:
-    catalog = Catalog(fixture_engine)
-    code = max(catalog.fact_counts().items(), key=lambda item: item[1])[0]
-    with Session(fixture_engine) as session:
-        wide = repository.load_facts_window(session, code, 2001, 2 * NEAR_MARGIN)
-    assert len(wide.facts) == min(wide.total, 2 * NEAR_MARGIN)
-    assert list(wide.facts) == catalog.facts_of(code)[wide.start : wide.start + len(wide.facts)]
 
 
 def test_event_years_are_the_years_facts_begin(fixture_engine: Engine) -> None:

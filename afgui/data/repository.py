@@ -7,10 +7,11 @@ user action.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from afgui.data.schema import (
@@ -96,7 +97,7 @@ def load_sources(session: Session) -> list[Source]:
     ]
 
 
-def _fact_from_row(row: FactRow, partners: Sequence[str]) -> Fact:
+def _fact_from_row(row: FactRow | Row[Any], partners: Sequence[str]) -> Fact:
     amount = None
     if row.amount is not None and row.currency and row.amount_kind:
         amount = Amount(
@@ -142,7 +143,7 @@ def _partners_of(session: Session, fact_ids: Select[str] | None) -> dict[str, li
     if fact_ids is not None:
         query = query.where(FactPartnerRow.fact_id.in_(fact_ids))
     partners: dict[str, list[str]] = defaultdict(list)
-    for fact_id, actor_code in session.execute(query):
+    for fact_id, actor_code in session.connection().execute(query):
         partners[fact_id].append(actor_code)
     return partners
 
@@ -169,62 +170,6 @@ def load_facts_of_partner(session: Session, actor_code: str) -> list[Fact]:
 def count_facts_per_partner(session: Session) -> dict[str, int]:
     query = select(FactPartnerRow.actor_code, func.count()).group_by(FactPartnerRow.actor_code)
     return {code: count for code, count in session.execute(query)}
-
-
-@dataclass(frozen=True, slots=True)
-class DirectFactBatch:
-    """A batch of direct facts as columns, one row per fact and partner, for the cube.
-
-    Direct: dated, not third-party, with an Afghan side, and not a second report of an
-    event (``same_event_as``). ``end_years`` holds None for an open span; ``orders`` is
-    ``month * 100 + day`` (0 where unknown), to order facts within their first year.
-    """
-
-    partners: tuple[str, ...]
-    sides: tuple[str, ...]
-    kinds: tuple[str, ...]
-    tones: tuple[int, ...]
-    years: tuple[int, ...]
-    end_years: tuple[int | None, ...]
-    orders: tuple[int, ...]
-
-    def __len__(self) -> int:
-        return len(self.partners)
-
-
-def iter_direct_fact_batches(
-    session: Session, batch_size: int = 100_000
-) -> Iterator[DirectFactBatch]:
-    """Every direct fact with each of its partners, streamed in column batches.
-
-    Plain columns, no GROUP BY: SQLite sorts to group, which costs more on a million facts
-    than counting in numpy afterwards; and no Fact objects are made.
-    """
-    query = (
-        select(
-            FactPartnerRow.actor_code,
-            FactRow.afghan_side,
-            FactRow.kind,
-            FactRow.tone,
-            FactRow.year,
-            FactRow.end_year,
-            func.coalesce(FactRow.month, 0) * 100 + func.coalesce(FactRow.day, 0),
-        )
-        .select_from(FactRow)
-        .join(FactPartnerRow, FactPartnerRow.fact_id == FactRow.id)
-        .where(
-            FactRow.year.is_not(None),
-            FactRow.third_party.is_(False),
-            FactRow.afghan_side != AfghanSide.NONE.value,
-            FactRow.same_event_as.is_(None),
-        )
-    )
-    # The session's connection runs the Core statement without the ORM's per-row work,
-    # which halves the time on a million rows.
-    result = session.connection().execute(query, execution_options={"yield_per": batch_size})
-    for rows in result.partitions():
-        partners, sides, kinds, tones, years, end_years, orders = zip(*rows, strict=True)
-        yield DirectFactBatch(partners, sides, kinds, tones, years, end_years, orders)
 
 
 def load_aid_facts(session: Session, actor_code: str | None = None) -> list[Fact]:
@@ -262,130 +207,137 @@ def load_facts_by_ids(session: Session, fact_ids: Sequence[str]) -> list[Fact]:
     if not fact_ids:
         return []
     chosen = select(FactRow.id).where(FactRow.id.in_(list(fact_ids)))
-    rows = list(session.scalars(select(FactRow).where(FactRow.id.in_(chosen))))
+    # Core rows, not ORM entities: the selection loads up to a few hundred of these, and
+    # the identity map's bookkeeping cost more than reading them.
+    query = select(FactRow.__table__).where(FactRow.id.in_(chosen))
+    rows = session.connection().execute(query).all()
     partners = _partners_of(session, chosen)
     return _ordered([_fact_from_row(row, partners[row.id]) for row in rows])
 
 
-@dataclass(frozen=True, slots=True)
-class FactWindow:
-    """At most ``limit`` facts of a partner nearest a year, in time order.
-
-    ``facts`` is the slice ``[start, start + len(facts))`` of all ``total`` facts naming
-    the partner in time order (unknown dates last), centred on the end of the year as
-    far as the ends allow; ``first_year`` and ``last_year`` bound the dated ones.
-    """
-
-    facts: tuple[Fact, ...]
-    start: int
-    total: int
-    first_year: int | None
-    last_year: int | None
-
-
-def count_facts_of_per_year(session: Session, actor_code: str) -> dict[int | None, int]:
-    """How many facts name ``actor_code`` in each year (None: unknown date)."""
-    query = (
-        select(FactRow.year, func.count())
-        .join(FactPartnerRow, FactPartnerRow.fact_id == FactRow.id)
-        .where(FactPartnerRow.actor_code == actor_code)
-        .group_by(FactRow.year)
-    )
-    return {year: count for year, count in session.execute(query)}
-
-
-def load_facts_window(
-    session: Session,
-    actor_code: str,
-    year: int,
-    limit: int,
-    per_year: Mapping[int | None, int] | None = None,
-) -> FactWindow:
-    """The ``limit`` facts naming ``actor_code`` nearest ``year`` (see :class:`FactWindow`).
-
-    ``per_year`` (:func:`count_facts_of_per_year`, which a caller may keep) places the
-    window; the facts are then read by year through the year index, checking the
-    partner per fact, so a partner with hundreds of thousands of facts costs the few
-    years the window spans and only ``limit`` Fact objects.
-    """
-    if per_year is None:
-        per_year = count_facts_of_per_year(session, actor_code)
-    # Unknown dates sort last, as in FactDate.sort_key.
-    keys = sorted(per_year, key=lambda key: 9999 if key is None else key)
-    total = sum(per_year.values())
-    up_to = sum(per_year[key] for key in keys if (9999 if key is None else key) <= year)
-    start = max(0, min(up_to - limit // 2, total - limit))
-    end = min(total, start + limit)
-    dated = [key for key in keys if key is not None]
-    first, last = (dated[0], dated[-1]) if dated else (None, None)
-    if start >= end:
-        return FactWindow((), start, total, first, last)
-    spanned: list[int | None] = []
-    offset = 0
-    before = 0
-    for key in keys:
-        after = before + per_year[key]
-        if after > start and before < end:
-            if not spanned:
-                offset = start - before
-            spanned.append(key)
-        before = after
-    in_years = [key for key in spanned if key is not None]
-    conditions: list[ColumnElement[bool]] = []
-    if in_years:
-        conditions.append(FactRow.year.between(in_years[0], in_years[-1]))
-    if None in spanned:
-        conditions.append(FactRow.year.is_(None))
-    named = (
-        select(FactPartnerRow.fact_id)
-        .where(FactPartnerRow.fact_id == FactRow.id, FactPartnerRow.actor_code == actor_code)
-        .exists()
-    )
-    query = (
-        select(FactRow.id)
-        .where(or_(*conditions), named)
-        .order_by(*_time_order(), FactRow.id)
-        .limit(end - start)
-        .offset(offset)
-    )
-    ids = list(session.scalars(query))
-    return FactWindow(tuple(load_facts_by_ids(session, ids)), start, total, first, last)
+#: Stands for an unknown year (or an open end) in the index columns below: larger than
+#: any year, so undated facts sort last, as in ``FactDate.sort_key``.
+NO_YEAR = 32_767
 
 
 @dataclass(frozen=True, slots=True)
-class DirectFactsOf:
-    """A partner's direct facts (see :class:`DirectFactBatch`) as columns, in time order."""
+class FactOrderBatch:
+    """A batch of facts as columns for the per-partner index, in id order.
+
+    ``years`` and ``end_years`` hold :data:`NO_YEAR` where unknown (open); ``orders`` is
+    ``month * 100 + day`` (0 where unknown). ``counted_sides`` is the index of the fact's
+    Afghan side in ``AfghanSide`` when the fact is direct (dated, not third-party, not a
+    second report), else -1; ``kinds`` the index of its kind in ``FactKind``.
+    """
 
     ids: tuple[str, ...]
-    sides: tuple[str, ...]
-    kinds: tuple[str, ...]
-    tones: tuple[int, ...]
     years: tuple[int, ...]
-    end_years: tuple[int | None, ...]
+    orders: tuple[int, ...]
+    end_years: tuple[int, ...]
+    counted_sides: tuple[int, ...]
+    kinds: tuple[int, ...]
+    tones: tuple[int, ...]
 
 
-def load_direct_facts_of(session: Session, actor_code: str) -> DirectFactsOf:
-    """The direct facts naming ``actor_code`` as plain columns, no Fact objects."""
+def iter_fact_order_batches(
+    session: Session, batch_size: int = 200_000
+) -> Iterator[FactOrderBatch]:
+    """Every fact as integer columns (and its id), in id order, streamed in batches.
+
+    The vocabularies become small integers in SQL (bound values), so a million facts
+    cost one pass of plain tuples, no objects.
+    """
+    sides = {side.value: i for i, side in enumerate(AfghanSide)}
+    kinds = {kind.value: i for i, kind in enumerate(FactKind)}
+    direct = and_(
+        FactRow.year.is_not(None),
+        FactRow.third_party.is_(False),
+        FactRow.same_event_as.is_(None),
+    )
+    query = select(
+        FactRow.id,
+        func.coalesce(FactRow.year, NO_YEAR),
+        func.coalesce(FactRow.month, 0) * 100 + func.coalesce(FactRow.day, 0),
+        func.coalesce(FactRow.end_year, NO_YEAR),
+        case((direct, case(sides, value=FactRow.afghan_side, else_=-1)), else_=-1),
+        case(kinds, value=FactRow.kind, else_=len(kinds) - 1),
+        FactRow.tone,
+    ).order_by(FactRow.id)
+    result = session.connection().execute(query, execution_options={"yield_per": batch_size})
+    for rows in result.partitions():
+        yield FactOrderBatch(*zip(*rows, strict=True))
+
+
+def count_links_per_partner(session: Session) -> list[tuple[str, int]]:
+    """How many facts name each actor, in actor-code order (the order of the link ids)."""
+    query = (
+        select(FactPartnerRow.actor_code, func.count())
+        .group_by(FactPartnerRow.actor_code)
+        .order_by(FactPartnerRow.actor_code)
+    )
+    return [(code, count) for code, count in session.execute(query)]
+
+
+def iter_link_fact_ids(session: Session, batch_size: int = 200_000) -> Iterator[tuple[str, ...]]:
+    """The id of every (partner, fact) link, partner-major by actor code, then fact id.
+
+    The order of the ``(actor_code, fact_id)`` index, so SQLite reads it without sorting.
+    """
+    query = select(FactPartnerRow.fact_id).order_by(
+        FactPartnerRow.actor_code, FactPartnerRow.fact_id
+    )
+    result = session.connection().execute(query, execution_options={"yield_per": batch_size})
+    for rows in result.partitions():
+        yield tuple(row[0] for row in rows)
+
+
+@dataclass(frozen=True, slots=True)
+class AidColumnsRows:
+    """Every aid figure with its principal partner, as columns (no order promised).
+
+    The figures :func:`afgui.domain.measures.aid_points` keeps: an amount with a currency
+    and a kind, a known year, not a second report of an event.
+    """
+
+    partners: tuple[str, ...]
+    ids: tuple[str, ...]
+    years: tuple[int, ...]
+    amounts: tuple[float, ...]
+    currencies: tuple[str, ...]
+    kinds: tuple[str, ...]
+    approximate: tuple[bool, ...]
+    price_bases: tuple[str, ...]
+
+
+def load_aid_columns(session: Session) -> AidColumnsRows:
+    """The aid figures of every principal partner, as plain columns (see the class)."""
     query = (
         select(
+            FactPartnerRow.actor_code,
             FactRow.id,
-            FactRow.afghan_side,
-            FactRow.kind,
-            FactRow.tone,
             FactRow.year,
-            FactRow.end_year,
+            FactRow.amount,
+            FactRow.currency,
+            FactRow.amount_kind,
+            func.coalesce(FactRow.amount_approximate, False),
+            func.coalesce(func.nullif(FactRow.price_basis, ""), "current"),
         )
         .join(FactPartnerRow, FactPartnerRow.fact_id == FactRow.id)
         .where(
-            FactPartnerRow.actor_code == actor_code,
+            FactPartnerRow.position == 0,
+            FactRow.amount.is_not(None),
+            FactRow.currency.is_not(None),
+            FactRow.currency != "",
+            FactRow.amount_kind.is_not(None),
+            FactRow.amount_kind != "",
             FactRow.year.is_not(None),
-            FactRow.third_party.is_(False),
             FactRow.same_event_as.is_(None),
         )
-        .order_by(*_time_order(), FactRow.id)
     )
     rows = session.connection().execute(query).all()
     if not rows:
-        return DirectFactsOf((), (), (), (), (), ())
-    ids, sides, kinds, tones, years, end_years = zip(*rows, strict=True)
-    return DirectFactsOf(ids, sides, kinds, tones, years, end_years)
+        return AidColumnsRows((), (), (), (), (), (), (), ())
+    partners, ids, years, amounts, currencies, kinds, approximate, bases = zip(*rows, strict=True)
+    return AidColumnsRows(
+        partners, ids, years, amounts, currencies, kinds, tuple(map(bool, approximate)), bases
+    )

@@ -2,34 +2,50 @@
 
 One short session per call, values out as frozen dataclasses. Reference data (actors,
 governments, sources) is small and read once, then kept; so are the facts of the last
-few partners asked for (see :data:`FACTS_CACHE_SIZE`).
+few partners asked for (see :data:`FACTS_CACHE_SIZE`). A partner's timeline window and
+event years come from the per-partner index (:mod:`afgui.services.fact_index`), so only
+the facts shown are read.
 """
 
 from __future__ import annotations
 
-import bisect
 import threading
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 
+import numpy as np
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from afgui.data import repository
-from afgui.data.repository import FactWindow
 from afgui.domain.model import Actor, Fact, Government, Source
+from afgui.services import fact_index
+from afgui.services.fact_index import FactIndex
 
-__all__ = ["FACTS_CACHE_SIZE", "NEAR_MARGIN", "Catalog", "CorpusStats", "FactWindow"]
+__all__ = ["FACTS_CACHE_SIZE", "Catalog", "CorpusStats", "FactWindow"]
 
 #: Partners whose facts stay loaded. The detail pane and the relation explanations both
 #: ask for the selected partner's facts, again whenever the year settles; a partner of a
 #: large database has tens of thousands (26 549 facts, 0.97 s CPU to load, at 100 000
 #: synthetic facts). Two partners: the selected one and the one selected before.
 FACTS_CACHE_SIZE = 2
-#: :meth:`Catalog.facts_near` reads this many times the facts asked for, centred on the
-#: year, so the following settled years of a drag are mostly served from memory.
-NEAR_MARGIN = 3
+
+
+@dataclass(frozen=True, slots=True)
+class FactWindow:
+    """At most ``limit`` facts of a partner nearest a year, in time order.
+
+    ``facts`` is the slice ``[start, start + len(facts))`` of all ``total`` facts naming
+    the partner in time order (unknown dates last), centred on the end of the year as
+    far as the ends allow; ``first_year`` and ``last_year`` bound the dated ones.
+    """
+
+    facts: tuple[Fact, ...]
+    start: int
+    total: int
+    first_year: int | None
+    last_year: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +64,9 @@ class Catalog:
         self._engine = engine
         self._facts_of: OrderedDict[str, tuple[Fact, ...]] = OrderedDict()
         self._facts_lock = threading.Lock()
-        self._near: dict[str, FactWindow] = {}
-        self._per_year: dict[str, dict[int | None, int]] = {}
+        self._near: dict[tuple[str, int, int], tuple[Fact, ...]] = {}
+        self._index: FactIndex | None = None
+        self._index_lock = threading.Lock()
 
     @cached_property
     def actors(self) -> tuple[Actor, ...]:
@@ -97,49 +114,46 @@ class Catalog:
                 self._facts_of.popitem(last=False)
         return list(loaded)
 
+    def fact_index(self) -> FactIndex:
+        """The per-partner index of the facts (:mod:`afgui.services.fact_index`).
+
+        Mapped from disk when this database's index was stored, else built once (the
+        relations service asks for it while it builds its cube, at a first start).
+        """
+        with self._index_lock:
+            if self._index is None:
+                self._index = fact_index.load_or_build(self._engine)
+            return self._index
+
     def facts_near(self, actor_code: str, year: int, limit: int) -> FactWindow:
         """At most ``limit`` facts naming ``actor_code`` nearest the end of ``year``.
 
         The slice of :meth:`facts_of`'s list centred on the year as far as its ends allow,
         without loading the rest: a popular partner of a large database has hundreds of
-        thousands of facts. The partner's facts per year and a wider window are read and
-        kept for the last partner; the window is read again once the year leaves it.
+        thousands of facts. The index places the window; only its facts are read, by id.
         """
+        links = self.fact_index().links(actor_code)
+        total = len(links)
+        start = max(0, min(links.position_after(year) - limit // 2, total - limit))
+        end = min(total, start + limit)
+        dated = links.dated_years()
+        first, last = (int(dated[0]), int(dated[-1])) if len(dated) else (None, None)
+        key = (actor_code, start, end)
         with self._facts_lock:
-            kept = self._near.get(actor_code)
-            per_year = self._per_year.get(actor_code)
-        if kept is not None:
-            window = _slice(kept, year, limit)
-            if window is not None:
-                return window
-        with Session(self._engine) as session:
-            if per_year is None:
-                per_year = repository.count_facts_of_per_year(session, actor_code)
-            kept = repository.load_facts_window(
-                session, actor_code, year, limit * NEAR_MARGIN, per_year
-            )
-        with self._facts_lock:
-            self._near = {actor_code: kept}
-            self._per_year = {actor_code: per_year}
-        window = _slice(kept, year, limit)
-        assert window is not None  # a window centred on the year holds the year's slice
-        return window
+            kept = self._near.get(key)
+        if kept is None:
+            ids = self.fact_index().fact_ids(links.facts[start:end])
+            with Session(self._engine) as session:
+                kept = tuple(repository.load_facts_by_ids(session, ids))
+            with self._facts_lock:
+                # The same window again (a year change inside it) costs no query.
+                self._near = {key: kept}
+        return FactWindow(kept, start, total, first, last)
 
     def event_years(self, actor_code: str) -> tuple[int, ...]:
-        """The years in which facts naming ``actor_code`` begin, in order, each once.
-
-        From the partner's facts per year (kept for the last partner, as
-        :meth:`facts_near` reads them), not from its facts.
-        """
-        with self._facts_lock:
-            per_year = self._per_year.get(actor_code)
-        if per_year is None:
-            with Session(self._engine) as session:
-                per_year = repository.count_facts_of_per_year(session, actor_code)
-            with self._facts_lock:
-                self._per_year = {actor_code: per_year}
-                self._near.pop(actor_code, None)
-        return tuple(sorted(year for year in per_year if year is not None))
+        """The years in which facts naming ``actor_code`` begin, in order, each once."""
+        dated = self.fact_index().links(actor_code).dated_years()
+        return tuple(int(year) for year in np.unique(dated))
 
     def fact_counts(self) -> dict[str, int]:
         with Session(self._engine) as session:
@@ -168,26 +182,3 @@ class Catalog:
             per_source=ordered(per_source),
             per_decade=tuple(sorted(per_decade.items())),
         )
-
-
-def _slice(kept: FactWindow, year: int, limit: int) -> FactWindow | None:
-    """The ``limit`` facts of ``kept``'s partner nearest ``year``; None if not all kept."""
-    facts = kept.facts
-    found = bisect.bisect_right(facts, (year, 99, 99), key=lambda fact: fact.date.sort_key)
-    # The year's place among all the partner's facts is known only inside the window.
-    if (found == 0 and kept.start > 0) or (
-        found == len(facts) and kept.start + len(facts) < kept.total
-    ):
-        return None
-    position = kept.start + found
-    start = max(0, min(position - limit // 2, kept.total - limit))
-    end = min(kept.total, start + limit)
-    if start < kept.start or end > kept.start + len(facts):
-        return None
-    return FactWindow(
-        facts[start - kept.start : end - kept.start],
-        start,
-        kept.total,
-        kept.first_year,
-        kept.last_year,
-    )

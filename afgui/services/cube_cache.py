@@ -39,6 +39,7 @@ _CODE_MODULES = (
     "afgui.domain.measures",
     "afgui.services.measures",
     "afgui.services.cube_cache",
+    "afgui.services.fact_index",
     "afgui.data.repository",
     "afgui.data.schema",
 )

@@ -1,11 +1,12 @@
 """Relation strength, diplomatic status and aid per partner and year, for the map and charts.
 
 ``RelationsService`` builds an in-memory cube (partners × years × sides) once, at
-construction: the direct facts stream from the database as column batches
-(``repository.iter_direct_fact_batches``) and numpy counts them, so a million facts never
-become Fact objects (about 8 s and 160 MB on the 2-core machine); the cube is then kept on
-disk for the next start (``afgui.services.cube_cache``). After that, a year change
-reads O(partners) values (``values_at``), a partner's curve O(years) (``series``).
+construction, with numpy from the fact columns of the per-partner index
+(``afgui.services.fact_index``, read from the database in one pass when it is not on disk
+yet), so a million facts never become Fact objects; the cube is then kept on disk for
+the next start (``afgui.services.cube_cache``). After that, a year change reads
+O(partners) values (``values_at``), a partner's curve O(years) (``series``).
+``explain_largest`` and ``aid_columns`` slice the partner's columns of the index.
 ``explain`` loads one partner's facts and recomputes the value fact by fact with the
 reference computation of ``afgui.domain.measures``, so the two always agree.
 
@@ -53,10 +54,12 @@ from afgui.domain.model import Fact
 from afgui.domain.vocab import TONE_MAX, TONE_MIN, AfghanSide, FactKind
 from afgui.services import cube_cache
 from afgui.services.catalog import Catalog
+from afgui.services.fact_index import NO_YEAR, AidColumns
 
 __all__ = [
     "SCALE_MAX",
     "SCALE_MIN",
+    "AidColumns",
     "AidPoint",
     "Contribution",
     "DiplomaticStatus",
@@ -106,7 +109,6 @@ class RelationsService:
         self._catalog = catalog
         self._parts: OrderedDict[tuple[str, ViewSide], _CountedParts] = OrderedDict()
         self._parts_lock = threading.Lock()
-        self._aid: OrderedDict[str, tuple[AidPoint, ...]] = OrderedDict()
         actors = catalog.actors_by_code
         # A returning user's database has its cube on disk (afgui.services.cube_cache).
         key = cube_cache.cube_key(engine)
@@ -209,38 +211,40 @@ class RelationsService:
         shown = np.flatnonzero(parts.starts <= year)
         starts, ends = parts.starts[shown], parts.ends[shown]
         last = np.minimum(ends, year)
-        ratio = DECAY_PER_YEAR
-        # spread_decay: the mean over the span of 0.5 ** (age / half-life), a geometric sum.
+        # spread_decay: the mean over the span of 0.5 ** (age / half-life), a geometric
+        # sum; the powers of the yearly decay come from a table (ages are whole years).
+        powers = DECAY_PER_YEAR ** np.arange(year - self._first_year + 2, dtype=np.float64)
+        point = starts == ends
         spans = np.where(
-            starts == ends,
-            ratio ** (year - starts),
-            ratio ** (year - last) * (1 - ratio ** (last - starts + 1)) / (1 - ratio),
-        ) / np.where(starts == ends, 1, ends - starts + 1)
+            point,
+            powers[year - starts],
+            powers[year - last] * (1 - powers[last - starts + 1]) / (1 - DECAY_PER_YEAR),
+        ) / np.where(point, 1, ends - starts + 1)
         raw = parts.weights[shown] * parts.tone_factors[shown] * spans
-        factor = scale_factor(math.fsum(raw.tolist()))
+        factor = scale_factor(float(np.sum(raw)))
         contributions = raw * factor
-        order = np.argsort(-np.abs(contributions), kind="stable")
-        top, rest = order[:limit], order[limit:]
+        top = _largest(np.abs(contributions), limit)
+        rest = np.ones(len(contributions), dtype=bool)
+        rest[top] = False
+        ids = self._catalog.fact_index().fact_ids(parts.ranks[shown[top]])
         with Session(self._engine) as session:
-            listed = repository.load_facts_by_ids(
-                session, [parts.fact_ids[int(shown[i])] for i in top]
-            )
+            listed = repository.load_facts_by_ids(session, ids)
         by_id = {fact.id: fact for fact in listed}
         largest = tuple(
             Contribution(
-                by_id[parts.fact_ids[int(shown[i])]],
+                by_id[fact_id],
                 float(parts.weights[shown[i]]),
                 float(parts.tone_factors[shown[i]]),
                 int(year - starts[i]),
                 float(spans[i]),
                 float(contributions[i]),
             )
-            for i in top
+            for fact_id, i in zip(ids, top.tolist(), strict=True)
         )
         return ExplanationSummary(
             Explanation(partner, year, side, cell.value, cell.status, largest),
-            len(rest),
-            math.fsum(contributions[rest].tolist()),
+            len(contributions) - len(top),
+            float(np.sum(contributions[rest])),
         )
 
     def _counted_parts(self, partner: str, side: ViewSide) -> _CountedParts:
@@ -250,40 +254,27 @@ class RelationsService:
             if parts is not None:
                 self._parts.move_to_end(key)
                 return parts
-        # Plain columns from SQL, not Fact objects: a popular partner of a large database
-        # has hundreds of thousands of facts (264 152 for USA at 1M), and only the listed
-        # contributions become objects (explain_largest loads them by id).
-        with Session(self._engine) as session:
-            columns = repository.load_direct_facts_of(session, partner)
-        sides = {s.value for s in VIEW_SIDES[side]}
-        factors: dict[tuple[str, int], tuple[float, float]] = {}
-        ids: list[str] = []
-        rows: list[tuple[float, float, int, int]] = []
-        for fact_id, fact_side, kind, tone, year, end_year in zip(
-            columns.ids,
-            columns.sides,
-            columns.kinds,
-            columns.tones,
-            columns.years,
-            columns.end_years,
-            strict=True,
-        ):
-            if fact_side not in sides:
-                continue
-            factor = factors.get((kind, tone))
-            if factor is None:
-                factor = (event_weight(FactKind(kind), tone).value, tone_factor(tone))
-                factors[(kind, tone)] = factor
-            end = end_year if end_year is not None else self._last_year
-            ids.append(fact_id)
-            rows.append((*factor, year, max(year, end)))
-        table = np.array(rows, dtype=np.float64).reshape(len(rows), 4)
+        # Sliced from the per-partner index, not read from SQL: a popular partner of a
+        # large database has hundreds of thousands of facts (264 152 for USA at 1M), and
+        # only the listed contributions become objects (explain_largest loads them by id).
+        index = self._catalog.fact_index()
+        ranks = index.links(partner).facts
+        columns = index.arrays
+        sides = columns["fact_sides"][ranks]
+        in_view = _SIDE_IN_VIEW[np.maximum(sides, 0), _SIDES.index(side)]
+        counted = np.flatnonzero(in_view & (sides >= 0))
+        ranks = ranks[counted]
+        kinds = columns["fact_kinds"][ranks].astype(np.intp)
+        tones = columns["fact_tones"][ranks].astype(np.intp) - TONE_MIN
+        starts = columns["fact_years"][ranks].astype(np.int64)
+        ends = columns["fact_ends"][ranks].astype(np.int64)
+        ends = np.maximum(starts, np.where(ends >= NO_YEAR, self._last_year, ends))
         parts = _CountedParts(
-            tuple(ids),
-            table[:, 0].copy(),
-            table[:, 1].copy(),
-            table[:, 2].astype(np.int64),
-            table[:, 3].astype(np.int64),
+            np.asarray(ranks, dtype=np.int32),
+            _WEIGHTS[kinds, tones],
+            _TONE_FACTORS[tones],
+            starts,
+            ends,
         )
         with self._parts_lock:
             self._parts[key] = parts
@@ -292,23 +283,17 @@ class RelationsService:
         return parts
 
     def aid(self, partner: str) -> tuple[AidPoint, ...]:
-        """The aid figures whose principal partner is ``partner``, in time order."""
+        """The aid figures whose principal partner is ``partner``, in time order.
+
+        One object per figure; the charts and the detail pane use :meth:`aid_columns`.
+        """
+        return self.aid_columns(partner).points()
+
+    def aid_columns(self, partner: str) -> AidColumns:
+        """The aid figures of :meth:`aid` as columns, by year then fact id (no objects)."""
         if partner not in self._index:
             raise UnknownPartnerError(partner)
-        # The charts and the detail pane both ask for the selected partner's figures.
-        with self._parts_lock:
-            kept = self._aid.get(partner)
-            if kept is not None:
-                self._aid.move_to_end(partner)
-                return kept
-        with Session(self._engine) as session:
-            facts = repository.load_aid_facts(session, partner)
-        points = aid_points(facts, partner)
-        with self._parts_lock:
-            self._aid[partner] = points
-            while len(self._aid) > _AID_KEPT:
-                self._aid.popitem(last=False)
-        return points
+        return self._catalog.fact_index().aid(partner)
 
     def all_aid(self) -> tuple[tuple[str, AidPoint], ...]:
         """Every aid figure with its principal partner, by partner then time."""
@@ -344,18 +329,44 @@ class RelationsService:
 
 
 def _build_cube(engine: Engine, catalog: Catalog) -> cube_cache.CachedCube:
-    """Stream the direct facts from the database into the strength and status cubes."""
+    """The strength and status cubes, from the per-partner index's fact columns.
+
+    The index (``catalog.fact_index``, of ``engine``'s database) is built from the
+    database in one pass when this database has none yet; the cube is then numpy over
+    its columns, with no second pass over the facts.
+    """
     actors = catalog.actors_by_code
-    with Session(engine) as session:
-        counts = repository.count_facts_per_partner(session)
-        first, last = _year_range(repository.fact_year_bounds(session), catalog)
-        codes = tuple(sorted(set(counts) | set(actors)))
-        builder = _CubeBuilder({code: i for i, code in enumerate(codes)}, first, last)
-        for batch in repository.iter_direct_fact_batches(session):
-            builder.add(batch)
+    index = catalog.fact_index()
+    columns = index.arrays
+    counts = np.diff(columns["link_offsets"])
+    years, ends = columns["fact_years"], columns["fact_ends"]
+    dated, ended = years[years < NO_YEAR], ends[ends < NO_YEAR]
+    lasts = [int(part.max()) for part in (dated, ended) if len(part)]
+    bounds = (int(dated.min()) if len(dated) else None, max(lasts) if lasts else None)
+    first, last = _year_range(bounds, catalog)
+    codes = tuple(sorted(set(index.partners) | set(actors)))
+    builder = _CubeBuilder({code: i for i, code in enumerate(codes)}, first, last)
+    rows = np.array([builder.index[code] for code in index.partners], dtype=np.int64)
+    owners = np.repeat(rows, counts)
+    ranks = columns["link_facts"]
+    direct = columns["fact_sides"][ranks] >= 0
+    owners, ranks = owners[direct], ranks[direct]
+
+    def gathered(name: str) -> npt.NDArray[np.int64]:
+        return np.asarray(columns[name][ranks], dtype=np.int64)
+
+    builder.add(
+        owners,
+        gathered("fact_sides"),
+        gathered("fact_kinds"),
+        gathered("fact_tones"),
+        gathered("fact_years"),
+        gathered("fact_ends"),
+        gathered("fact_orders"),
+    )
     raw, has_data = builder.strength()
     return cube_cache.CachedCube(
-        partners=tuple(sorted(code for code in counts if code in actors)),
+        partners=tuple(sorted(code for code in index.partners if code in actors)),
         codes=codes,
         first_year=first,
         last_year=last,
@@ -377,17 +388,40 @@ def _year_range(bounds: tuple[int | None, int | None], catalog: Catalog) -> tupl
     return first, max([last, *government_years])
 
 
+_TONES = range(TONE_MIN, TONE_MAX + 1)
+#: Goldstein value per kind (``FactKind`` order) and tone (from ``TONE_MIN``).
+_WEIGHTS = np.array([[event_weight(kind, tone).value for tone in _TONES] for kind in FactKind])
+_TONE_FACTORS = np.array([tone_factor(tone) for tone in _TONES])
+#: Whether a fact of each Afghan side (``AfghanSide`` order) counts in each view side.
+_SIDE_IN_VIEW = np.array([[side in VIEW_SIDES[view] for view in _SIDES] for side in AfghanSide])
+
+
+def _largest(values: npt.NDArray[np.float64], limit: int) -> npt.NDArray[np.intp]:
+    """Indices of the ``limit`` largest values, largest first, ties in index order.
+
+    What a stable sort of all values would put first, without sorting them all: a
+    partition finds the threshold, and only the values at or above it are sorted.
+    """
+    if limit <= 0 or not len(values):
+        return np.empty(0, dtype=np.intp)
+    candidates = np.arange(len(values))
+    if len(values) > limit:
+        threshold = np.partition(values, len(values) - limit)[len(values) - limit]
+        candidates = np.flatnonzero(values >= threshold)
+    order = np.argsort(-values[candidates], kind="stable")
+    return candidates[order[:limit]]
+
+
 #: Partners and sides whose counted facts stay ready for ``explain_largest``.
 _PARTS_KEPT = 4
-#: Partners whose aid figures stay ready: the selected one and the one before.
-_AID_KEPT = 2
 
 
 @dataclass(frozen=True, slots=True)
 class _CountedParts:
-    """A partner's facts that count for one side, as columns (reference order)."""
+    """A partner's facts that count for one side, as columns (reference order); ``ranks``
+    are their rows in the per-partner index's fact columns."""
 
-    fact_ids: tuple[str, ...]
+    ranks: npt.NDArray[np.int32]
     weights: npt.NDArray[np.float64]
     tone_factors: npt.NDArray[np.float64]
     starts: npt.NDArray[np.int64]
@@ -420,8 +454,6 @@ class _CubeBuilder:
         self._first_data = np.full((partners, views), self.years, dtype=np.int64)
         self._first_dealing = np.full((partners, views), self.years, dtype=np.int64)
         kinds, sides = list(FactKind), list(AfghanSide)
-        self._kind_code = {kind.value: i for i, kind in enumerate(kinds)}
-        self._side_code = {side.value: i for i, side in enumerate(sides)}
         tones = range(TONE_MIN, TONE_MAX + 1)
         self._amount = np.array(
             [
@@ -434,15 +466,23 @@ class _CubeBuilder:
         self._rank = np.array([FORMAL_RANK.get(kind, -1) for kind in kinds])
         self._is_conflict = np.array([kind is FactKind.CONFLICT for kind in kinds])
 
-    def add(self, batch: repository.DirectFactBatch) -> None:
-        p = np.array([self.index[code] for code in batch.partners], dtype=np.int64)
-        side = np.array([self._side_code[value] for value in batch.sides], dtype=np.int64)
-        kind = np.array([self._kind_code[value] for value in batch.kinds], dtype=np.int64)
-        tone = np.clip(np.array(batch.tones, dtype=np.int64), TONE_MIN, TONE_MAX)
-        start = np.array(batch.years, dtype=np.int64) - self.first
-        end_years = [self.last if year is None else year for year in batch.end_years]
-        end = np.clip(np.array(end_years, dtype=np.int64) - self.first, start, self.years - 1)
-        order = np.array(batch.orders, dtype=np.int64)
+    def add(
+        self,
+        p: npt.NDArray[np.int64],
+        side: npt.NDArray[np.int64],
+        kind: npt.NDArray[np.int64],
+        tone: npt.NDArray[np.int64],
+        years: npt.NDArray[np.int64],
+        end_years: npt.NDArray[np.int64],
+        order: npt.NDArray[np.int64],
+    ) -> None:
+        """Add direct facts, one per partner: rows of the cube, ``AfghanSide`` and
+        ``FactKind`` indices, tones, years, end years (``NO_YEAR``: open) and
+        ``month * 100 + day``."""
+        tone = np.clip(tone, TONE_MIN, TONE_MAX)
+        start = years - self.first
+        end_years = np.where(end_years >= NO_YEAR, self.last, end_years)
+        end = np.clip(end_years - self.first, start, self.years - 1)
         amount = self._amount[kind, tone - TONE_MIN] / (end - start + 1)
         hostile = self._is_conflict[kind] & (tone <= TONE_MIN)
         dealing = self._is_dealing[kind] & (tone >= 0)

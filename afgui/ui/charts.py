@@ -33,7 +33,13 @@ from PySide6.QtWidgets import (
 from afgui.domain.model import Government
 from afgui.domain.vocab import AfghanSide, AmountKind
 from afgui.services.catalog import Catalog
-from afgui.services.measures import SCALE_MAX, SCALE_MIN, AidPoint, RelationsService, ViewSide
+from afgui.services.measures import (
+    SCALE_MAX,
+    SCALE_MIN,
+    AidColumns,
+    RelationsService,
+    ViewSide,
+)
 from afgui.ui import theme
 from afgui.ui.partner_list import strength_text
 from afgui.ui.safe_text import plain_tooltip
@@ -87,9 +93,10 @@ class ChartsView(QWidget):
         self._relations = relations
         self._years = np.arange(state.first_year, state.last_year + 1, dtype=float)
         self._series: dict[ViewSide, np.ndarray] = {}
-        self._aid: tuple[AidPoint, ...] = ()
+        # Aid figures as columns: a partner of a large database has tens of thousands.
+        self._aid = AidColumns.empty()
         self._compare_series: dict[ViewSide, np.ndarray] = {}
-        self._compare_aid: tuple[AidPoint, ...] = ()
+        self._compare_aid = AidColumns.empty()
         self._aid_currency = ""
         self._x_range = (float(state.first_year), float(state.last_year + 1))
         self._syncing = False
@@ -337,7 +344,7 @@ class ChartsView(QWidget):
     def _on_selection(self, code: str) -> None:
         if not code:
             self._series = {}
-            self._aid = ()
+            self._aid = AidColumns.empty()
             for line in self.lines.values():
                 line.setData([], [])
         else:
@@ -348,18 +355,18 @@ class ChartsView(QWidget):
                 self._series[side] = array
                 # A bar-like step per year: the value holds from the start to the end of it.
                 self.lines[side].setData(np.asarray(years, dtype=float) + 0.5, array)
-            self._aid = self._relations.aid(code)
+            self._aid = self._relations.aid_columns(code)
         self.placeholder.setVisible(not code)
         self._on_compare(self._state.compare)
 
     def _on_compare(self, code: str) -> None:
         self._compare_series = {}
-        self._compare_aid = ()
+        self._compare_aid = AidColumns.empty()
         if code and self._state.selection:
             for side in LINE_SIDES:
                 _, values = self._relations.series(code, side)
                 self._compare_series[side] = series_array(values)
-            self._compare_aid = self._relations.aid(code)
+            self._compare_aid = self._relations.aid_columns(code)
         self.title.setText(self.title_text())
         self._update_aid()
         self._update_range()
@@ -454,63 +461,62 @@ class ChartsView(QWidget):
     # Drawing ------------------------------------------------------------------------
 
     def _update_aid(self) -> None:
-        currencies = Counter(point.currency for point in self._aid)
-        currency = currencies.most_common(1)[0][0] if currencies else "USD"
+        aid = self._aid
+        currencies = aid.currency_counts()
+        currency = next(iter(currencies), "USD")
         self._aid_currency = currency
-        shown = [p for p in self._aid if p.currency == currency]
-        # Bars of one year share its width, in the fixed order of the amount kinds.
-        kinds_in_year: dict[int, list[AmountKind]] = {}
-        for point in shown:
-            kinds = kinds_in_year.setdefault(point.year, [])
-            if point.amount_kind not in kinds:
-                kinds.append(point.amount_kind)
-        for kinds in kinds_in_year.values():
-            kinds.sort(key=AMOUNT_ORDER.index)
-        for kind in AMOUNT_ORDER:
-            xs: list[float] = []
-            widths: list[float] = []
-            heights: list[float] = []
-            for point in shown:
-                if point.amount_kind is not kind:
-                    continue
-                group = kinds_in_year[point.year]
-                width = BAR_GROUP_WIDTH / len(group)
-                xs.append(
-                    point.year + 0.5 - BAR_GROUP_WIDTH / 2 + width * (group.index(kind) + 0.5)
-                )
-                widths.append(width)
-                heights.append(point.amount / 1e6)
+        shown = aid.in_currency(currency)
+        years = aid.years[shown].astype(np.int64)
+        amounts = aid.amounts[shown] / 1e6
+        # Bars of one year share its width, in the fixed order of the amount kinds: per
+        # year, which kinds it has; a bar's place is the number of those before its kind.
+        slots = np.array([AMOUNT_ORDER.index(kind) for kind in AmountKind], dtype=np.int64)
+        slot = slots[aid.kinds[shown].astype(np.int64)]
+        year_row = np.unique(years, return_inverse=True)[1].reshape(-1)
+        present = np.zeros((int(year_row.max()) + 1 if len(years) else 0, len(AMOUNT_ORDER)), bool)
+        present[year_row, slot] = True
+        group = present.sum(axis=1)[year_row]
+        place = (np.cumsum(present, axis=1) - 1)[year_row, slot]
+        widths = BAR_GROUP_WIDTH / np.maximum(group, 1)
+        xs = years + 0.5 - BAR_GROUP_WIDTH / 2 + widths * (place + 0.5)
+        for i, kind in enumerate(AMOUNT_ORDER):
+            of_kind = slot == i
             self.bars[kind].setOpts(
-                x=np.array(xs, dtype=float),
-                height=np.array(heights, dtype=float),
-                width=np.array(widths, dtype=float),
+                x=xs[of_kind].astype(float),
+                height=amounts[of_kind].astype(float),
+                width=widths[of_kind].astype(float),
             )
         # The compared partner's figures in the same currency, summed per year.
-        compared: dict[int, float] = {}
-        for point in self._compare_aid:
-            if point.currency == currency:
-                compared[point.year] = compared.get(point.year, 0.0) + point.amount / 1e6
+        other = self._compare_aid
+        in_currency = other.in_currency(currency)
+        compared_years, compared_rows = np.unique(
+            other.years[in_currency].astype(np.int64), return_inverse=True
+        )
+        compared = np.bincount(
+            compared_rows.reshape(-1),
+            weights=other.amounts[in_currency] / 1e6,
+            minlength=len(compared_years),
+        )
         self.compare_bars.setOpts(
-            x=np.array([year + 0.5 for year in compared], dtype=float),
-            height=np.array(list(compared.values()), dtype=float),
+            x=compared_years.astype(float) + 0.5,
+            height=compared.astype(float),
             pen=pg.mkPen(theme.COMPARE_COLOUR, width=self._px(2)),
         )
         others = sum(count for other, count in currencies.items() if other != currency)
-        heights = [p.amount / 1e6 for p in self._aid if p.currency == currency]
-        heights += list(compared.values())
-        label = f"Aid, M {currency}" if heights else "Aid"
+        heights = np.concatenate((amounts, compared))
+        label = f"Aid, M {currency}" if len(heights) else "Aid"
         if others:
             label += f" (+{others} other)"
         self.aid_plot.getAxis("left").setLabel(label, **{"color": theme.MUTED_INK.name()})
-        top = max(heights) if heights else 1.0
+        top = float(heights.max()) if len(heights) else 1.0
         self.aid_plot.setYRange(0, top * 1.12, padding=0)
         for shade, plot in self._shades:
             if plot is self.aid_plot:
                 shade.setRect(QRectF(shade.rect().left(), -top, shade.rect().width(), top * 3))
         # Without aid figures the aid plot shrinks and leaves the room to the strength.
-        self.aid_plot.setMaximumHeight(UNLIMITED if heights else EMPTY_AID_HEIGHT)
-        self.aid_empty.setVisible(bool(self._state.selection) and not heights)
-        self.aid_plot.getAxis("left").setStyle(showValues=bool(heights))
+        self.aid_plot.setMaximumHeight(UNLIMITED if len(heights) else EMPTY_AID_HEIGHT)
+        self.aid_empty.setVisible(bool(self._state.selection) and not len(heights))
+        self.aid_plot.getAxis("left").setStyle(showValues=bool(len(heights)))
 
     def _update_range(self) -> None:
         first = float(self._state.first_year)
@@ -525,7 +531,8 @@ class ChartsView(QWidget):
             if len(values)
         ]
         starts = [float(years[0]) for years in defined if len(years)]
-        starts += [float(point.year) for point in self._aid + self._compare_aid]
+        # Aid columns are in year order: the first is the earliest.
+        starts += [float(aid.years[0]) for aid in (self._aid, self._compare_aid) if len(aid)]
         if starts:
             low = max(first, math.floor((min(starts) - LEAD_YEARS) / 5) * 5)
         low = min(low, float(self._state.year))
@@ -554,7 +561,7 @@ class ChartsView(QWidget):
                 f"<span style='color:{theme.COMPARE_COLOUR.name()}'>━·━</span>&nbsp;"
                 f"<span style='font-weight:600'>{name}</span>"
             )
-        present = {point.amount_kind for point in self._aid}
+        present = self._aid.kinds_present()
         for kind in AMOUNT_ORDER:
             if kind not in present:
                 continue
@@ -575,7 +582,7 @@ class ChartsView(QWidget):
                     "both sides pooled" if side is ViewSide.BOTH else theme.SIDE_LABELS[side.value]
                 )
                 entries.append((self.lines[side], f"{name}: {label}"))
-        present = {point.amount_kind for point in self._aid}
+        present = self._aid.kinds_present()
         for kind in AMOUNT_ORDER:
             if kind in present:
                 entries.append((self.bars[kind], f"{name}: aid, {theme.AMOUNT_LABELS[kind]}"))
@@ -606,14 +613,14 @@ class ChartsView(QWidget):
         if governments:
             lines.append(" / ".join(g.name for g in governments))
         if aid:
-            points = [p for p in self._aid if p.year == year]
+            points = self._aid.points_in(year)
             for point in points:
                 amount = f"{point.amount / 1e6:,.0f} million {point.currency}"
                 approx = "≈ " if point.approximate else ""
                 lines.append(f"{theme.AMOUNT_LABELS[point.amount_kind]}: {approx}{amount}")
             if self._state.selection and not points:
                 lines.append("no aid figure")
-            compared = [p for p in self._compare_aid if p.year == year]
+            compared = self._compare_aid.points_in(year)
             if compared:
                 total = sum(p.amount for p in compared if p.currency == self._aid_currency)
                 name = self._name(self._state.compare)

@@ -7,8 +7,9 @@ ones faded). Fact text is untrusted: every piece of it is HTML-escaped before it
 the rich-text document, and the documents load no resource and open no link unasked
 (:mod:`afgui.ui.safe_text`).
 
-The per-selection queries (the timeline's facts nearest the year, the largest
-contributions) load only what is shown, so they run on the UI thread; see
+The per-selection work (the timeline's facts nearest the year, the largest
+contributions, the aid rows nearest the year) slices the per-partner index and loads
+only the facts shown, so it runs on the UI thread; see
 :class:`DetailPane` for how year changes stay cheap.
 """
 
@@ -203,6 +204,8 @@ def render_body(
     others_total: float = 0.0,
     facts_start: int = 0,
     facts_total: int | None = None,
+    aid_start: int = 0,
+    aid_total: int | None = None,
 ) -> str:
     """Why the value is what it is, aid figures and the timeline, as escaped HTML.
 
@@ -210,7 +213,9 @@ def render_body(
     counting ``others_total`` together (:meth:`RelationsService.explain_largest`).
     ``facts`` are all the partner's facts in time order, or, with ``facts_total`` given,
     the ones to show: those from ``facts_start`` of ``facts_total``
-    (:meth:`Catalog.facts_near`).
+    (:meth:`Catalog.facts_near`). Likewise ``aid`` holds all the partner's figures, or,
+    with ``aid_total`` given, the rows to show, from ``aid_start``, by year then fact id
+    (:meth:`AidColumns.nearest`).
     """
     out: list[str] = [f"<html><head><style>{_style()}</style></head><body>"]
     if not code:
@@ -257,13 +262,20 @@ def render_body(
 
     if aid:
         out.append("<h2>Aid figures</h2><table cellspacing='0'>")
-        points = sorted(aid, key=lambda item: (item.year, item.fact_id))
-        start, end = nearest_window(
-            bisect.bisect_right(points, year, key=lambda item: item.year), len(points), AID_LIMIT
-        )
+        if aid_total is None:
+            points = sorted(aid, key=lambda item: (item.year, item.fact_id))
+            aid_total = len(points)
+            start, end = nearest_window(
+                bisect.bisect_right(points, year, key=lambda item: item.year),
+                aid_total,
+                AID_LIMIT,
+            )
+            shown_points = points[start:end]
+        else:
+            start, end, shown_points = aid_start, aid_start + len(aid), list(aid)
         if start:
             out.append(f"<tr><td colspan='3' class='faint'>… {start} earlier not shown</td></tr>")
-        for point in points[start:end]:
+        for point in shown_points:
             label = theme.AMOUNT_LABELS.get(point.amount_kind, str(point.amount_kind))
             weight = "" if point.year <= year else " class='faint'"
             out.append(
@@ -273,9 +285,9 @@ def render_body(
                 "</td>"
                 f"<td>{esc(label)}</td></tr>"
             )
-        if end < len(points):
+        if end < aid_total:
             out.append(
-                f"<tr><td colspan='3' class='faint'>… {len(points) - end} later not shown</td></tr>"
+                f"<tr><td colspan='3' class='faint'>… {aid_total - end} later not shown</td></tr>"
             )
         out.append("</table>")
 
@@ -455,7 +467,6 @@ class DetailPane(QWidget):
         self._catalog = catalog
         self._relations = relations
         self._partners = frozenset(relations.partners())
-        self._aid: dict[str, tuple[AidPoint, ...]] = {}
         self._names = {actor.code: actor.name for actor in catalog.actors}
         self._shown = ""
         self._body_html = ""
@@ -618,16 +629,16 @@ class DetailPane(QWidget):
         explanation: Explanation | None = None
         others, others_total = 0, 0.0
         aid: tuple[AidPoint, ...] = ()
+        aid_start = aid_total = 0
         if code in self._partners:
-            # Only the contributions the pane lists are made into objects (see WHY_LIMIT).
+            # Only the contributions the pane lists are made into objects (see WHY_LIMIT),
+            # and only the aid rows it lists (see AID_LIMIT).
             summary = self._relations.explain_largest(code, year, side, WHY_LIMIT)
             explanation = summary.explanation
             others, others_total = summary.others, summary.others_total
-            cached = self._aid.get(code)
-            if cached is None:
-                cached = self._relations.aid(code)
-                self._aid[code] = cached
-            aid = cached
+            figures = self._relations.aid_columns(code)
+            aid_start, aid = figures.nearest(year, AID_LIMIT)
+            aid_total = len(figures)
         window = self.facts_near(code, year) if code else None
         return render_body(
             code=code,
@@ -642,4 +653,6 @@ class DetailPane(QWidget):
             others_total=others_total,
             facts_start=window.start if window else 0,
             facts_total=window.total if window else 0,
+            aid_start=aid_start,
+            aid_total=aid_total,
         )

@@ -1,0 +1,436 @@
+"""A per-partner index of the facts, kept on disk next to the relations cube.
+
+Selecting a partner needs, of all the facts naming it, only a window of the timeline,
+the largest contributions to its strength and its aid figures. A popular partner of a
+large database has hundreds of thousands of facts (264 152 for USA at 1 000 000), which
+SQL can only count, order and hand over row by row. The index holds, as numpy columns:
+
+* **every fact** in the reference time order (``FactDate.sort_key``: year, month, day,
+  unknown dates last; then the id): its id (UTF-8 bytes of fixed width), year, end year,
+  month and day, the Afghan side when it is counted in the measures, kind and tone —
+  all the relations cube is computed from, so the cube is built from the index;
+* **every (partner, fact) link**, partner-major (actor-code order), each partner's links
+  in that time order, with their years and one offset per partner, so a partner's facts
+  are a slice: the timeline's window, its facts per year and the counted facts behind
+  ``RelationsService.explain_largest`` come from it without a query;
+* **the aid figures of every principal partner** (year, amount, currency, kind,
+  approximate, price basis, fact) in the order the detail pane lists them (year, id).
+
+It is built in one pass over the database (about 2 s and 40 MB at 1 000 000 facts) the
+first time a database is opened, at the same time as the cube, and kept as ``.npy``
+files in a directory under the cube's key (:func:`afgui.services.cube_cache.cube_key`),
+which the next start maps into memory (``mmap_mode``) in a few milliseconds: only the
+pages a selection touches are read. A database that cannot be cached (in memory, on a
+server) gets its index built in memory. A missing, damaged or foreign directory is
+ignored and rebuilt. Nothing here holds a fact's text: the facts shown are read by id.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from afgui.data import repository
+from afgui.data.repository import NO_YEAR
+from afgui.domain.measures import AidPoint
+from afgui.domain.vocab import TONE_MAX, TONE_MIN, AmountKind
+from afgui.services import cube_cache
+
+__all__ = ["NO_YEAR", "AidColumns", "FactIndex", "PartnerLinks", "build", "load", "store"]
+
+#: Bump when what is stored changes shape.
+FORMAT = 1
+_AMOUNT_KINDS: tuple[AmountKind, ...] = tuple(AmountKind)
+#: The arrays stored, with their dtypes (a loaded file must match them).
+_ARRAYS: dict[str, str] = {
+    "fact_ids": "S",
+    "fact_years": "int16",
+    "fact_ends": "int16",
+    "fact_orders": "int16",
+    "fact_sides": "int8",
+    "fact_kinds": "int8",
+    "fact_tones": "int8",
+    "link_offsets": "int64",
+    "link_facts": "int32",
+    "link_years": "int16",
+    "aid_offsets": "int64",
+    "aid_facts": "int32",
+    "aid_years": "int16",
+    "aid_amounts": "float64",
+    "aid_currencies": "int16",
+    "aid_kinds": "int8",
+    "aid_approximate": "bool",
+    "aid_bases": "int16",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerLinks:
+    """One partner's facts in time order: ranks (rows of the fact columns) and years."""
+
+    facts: npt.NDArray[np.int32]
+    years: npt.NDArray[np.int16]
+
+    def __len__(self) -> int:
+        return len(self.facts)
+
+    def position_after(self, year: int) -> int:
+        """How many of the facts begin in ``year`` or before (undated ones last)."""
+        return int(np.searchsorted(self.years, year, side="right"))
+
+    def dated_years(self) -> npt.NDArray[np.int16]:
+        return self.years[: int(np.searchsorted(self.years, NO_YEAR, side="left"))]
+
+
+@dataclass(frozen=True, slots=True)
+class AidColumns:
+    """A partner's aid figures as columns, ordered by year, then fact id.
+
+    The same figures as :meth:`RelationsService.aid` gives as :class:`AidPoint` objects,
+    which a partner of a large database has tens of thousands of; the charts sum them
+    with numpy and the detail pane makes objects of the few rows it lists.
+    ``currency_codes`` and ``basis_codes`` index ``currencies`` and ``price_bases``;
+    ``kinds`` indexes ``AmountKind``.
+    """
+
+    partner: str
+    fact_ids: npt.NDArray[np.bytes_]
+    years: npt.NDArray[np.int16]
+    amounts: npt.NDArray[np.float64]
+    currency_codes: npt.NDArray[np.int16]
+    kinds: npt.NDArray[np.int8]
+    approximate: npt.NDArray[np.bool_]
+    basis_codes: npt.NDArray[np.int16]
+    currencies: tuple[str, ...]
+    price_bases: tuple[str, ...]
+
+    @classmethod
+    def empty(cls, partner: str = "") -> AidColumns:
+        return cls(
+            partner,
+            np.empty(0, dtype="S1"),
+            np.empty(0, dtype=np.int16),
+            np.empty(0, dtype=np.float64),
+            np.empty(0, dtype=np.int16),
+            np.empty(0, dtype=np.int8),
+            np.empty(0, dtype=bool),
+            np.empty(0, dtype=np.int16),
+            (),
+            (),
+        )
+
+    def __len__(self) -> int:
+        return len(self.years)
+
+    def point(self, i: int) -> AidPoint:
+        return AidPoint(
+            year=int(self.years[i]),
+            amount=float(self.amounts[i]),
+            currency=self.currencies[int(self.currency_codes[i])],
+            amount_kind=_AMOUNT_KINDS[int(self.kinds[i])],
+            fact_id=bytes(self.fact_ids[i]).decode(),
+            approximate=bool(self.approximate[i]),
+            price_basis=self.price_bases[int(self.basis_codes[i])],
+        )
+
+    def points(self) -> tuple[AidPoint, ...]:
+        """Every figure, in the order of :func:`afgui.domain.measures.aid_points`."""
+        order = np.lexsort((self.kinds, self.years))  # stable: the ids stay in order
+        return tuple(self.point(int(i)) for i in order)
+
+    def points_in(self, year: int) -> tuple[AidPoint, ...]:
+        """The figures of ``year``, in the order of ``aid_points``."""
+        low, high = np.searchsorted(self.years, [year, year + 1])
+        rows = sorted(range(int(low), int(high)), key=lambda i: int(self.kinds[i]))
+        return tuple(self.point(i) for i in rows)
+
+    def nearest(self, year: int, limit: int) -> tuple[int, tuple[AidPoint, ...]]:
+        """The ``limit`` figures nearest the end of ``year`` and the first one's place.
+
+        The slice the detail pane shows: centred on the figures up to the year, clamped
+        at the ends.
+        """
+        position = int(np.searchsorted(self.years, year, side="right"))
+        start = max(0, min(position - limit // 2, len(self) - limit))
+        end = min(len(self), start + limit)
+        return start, tuple(self.point(i) for i in range(start, end))
+
+    def kinds_present(self) -> frozenset[AmountKind]:
+        return frozenset(_AMOUNT_KINDS[int(code)] for code in np.unique(self.kinds))
+
+    def currency_counts(self) -> dict[str, int]:
+        """How many figures each currency has, most first; ties in the order of the
+        first figure of each in :meth:`points` (as ``Counter.most_common`` gives them)."""
+        in_order = self.currency_codes[np.lexsort((self.kinds, self.years))]
+        codes, first, counts = np.unique(in_order, return_index=True, return_counts=True)
+        order = sorted(range(len(codes)), key=lambda i: (-int(counts[i]), int(first[i])))
+        return {self.currencies[int(codes[i])]: int(counts[i]) for i in order}
+
+    def in_currency(self, currency: str) -> npt.NDArray[np.bool_]:
+        """Which figures are in ``currency``."""
+        if currency not in self.currencies:
+            return np.zeros(len(self), dtype=bool)
+        return np.asarray(self.currency_codes == self.currencies.index(currency), dtype=bool)
+
+
+@dataclass(frozen=True, slots=True)
+class FactIndex:
+    """The columns described in the module docstring (ranks index the fact columns)."""
+
+    partners: tuple[str, ...]
+    currencies: tuple[str, ...]
+    price_bases: tuple[str, ...]
+    arrays: dict[str, npt.NDArray[Any]]
+    _rows: dict[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_rows", {code: i for i, code in enumerate(self.partners)})
+
+    def _row(self, partner: str) -> int | None:
+        return self._rows.get(partner)
+
+    @property
+    def facts(self) -> int:
+        return len(self.arrays["fact_ids"])
+
+    def fact_id(self, rank: int) -> str:
+        return bytes(self.arrays["fact_ids"][rank]).decode()
+
+    def fact_ids(self, ranks: npt.NDArray[np.int32]) -> list[str]:
+        return [bytes(raw).decode() for raw in self.arrays["fact_ids"][ranks]]
+
+    def links(self, partner: str) -> PartnerLinks:
+        """The facts naming ``partner`` in time order (none for an unknown partner)."""
+        row = self._row(partner)
+        if row is None:
+            return PartnerLinks(np.empty(0, np.int32), np.empty(0, np.int16))
+        offsets = self.arrays["link_offsets"]
+        low, high = int(offsets[row]), int(offsets[row + 1])
+        return PartnerLinks(
+            self.arrays["link_facts"][low:high], self.arrays["link_years"][low:high]
+        )
+
+    def aid(self, partner: str) -> AidColumns:
+        """The aid figures whose principal partner is ``partner``."""
+        a = self.arrays
+        row = self._row(partner)
+        low, high = (
+            (0, 0) if row is None else (int(a["aid_offsets"][row]), int(a["aid_offsets"][row + 1]))
+        )
+        return AidColumns(
+            partner=partner,
+            fact_ids=a["fact_ids"][a["aid_facts"][low:high]],
+            years=a["aid_years"][low:high],
+            amounts=a["aid_amounts"][low:high],
+            currency_codes=a["aid_currencies"][low:high],
+            kinds=a["aid_kinds"][low:high],
+            approximate=a["aid_approximate"][low:high],
+            basis_codes=a["aid_bases"][low:high],
+            currencies=self.currencies,
+            price_bases=self.price_bases,
+        )
+
+
+def build(engine: Engine) -> FactIndex:
+    """Read the index's columns from the database (one pass, no Fact objects)."""
+    with Session(engine) as session:
+        batches = list(repository.iter_fact_order_batches(session))
+        counts = repository.count_links_per_partner(session)
+        link_ids = [ids for ids in repository.iter_link_fact_ids(session)]
+        aid = repository.load_aid_columns(session)
+
+    def column(name: str, dtype: str) -> npt.NDArray[Any]:
+        parts = [np.array(getattr(batch, name), dtype=dtype) for batch in batches]
+        return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
+
+    ids_by_id = _as_bytes([fact_id for batch in batches for fact_id in batch.ids])
+    years = column("years", "int64")
+    ends = column("end_years", "int64")
+    orders = column("orders", "int64")
+    undated = years >= NO_YEAR
+    # The reference order: year, month and day (undated all equal and last), then the id,
+    # which is the order the rows came in; lexsort is stable.
+    by_time = np.lexsort((np.where(undated, 9999, orders), years))
+    rank_of = np.empty(len(by_time), dtype=np.int64)
+    rank_of[by_time] = np.arange(len(by_time))
+
+    partners = tuple(code for code, _ in counts)
+    link_counts = np.array([count for _, count in counts], dtype=np.int64)
+    link_offsets = np.concatenate(([0], np.cumsum(link_counts))).astype(np.int64)
+    links = _as_bytes([fact_id for ids in link_ids for fact_id in ids])
+    link_facts = rank_of[_positions(ids_by_id, links)]
+    # Within each partner, by rank: partner-major keys sorted at once.
+    owner = np.repeat(np.arange(len(partners), dtype=np.int64), link_counts)
+    link_facts = (np.sort(owner * (len(by_time) + 1) + link_facts) % (len(by_time) + 1)).astype(
+        np.int32
+    )
+    fact_years = np.minimum(years, NO_YEAR)[by_time].astype(np.int16)
+
+    currencies = tuple(sorted(set(aid.currencies)))
+    bases = tuple(sorted(set(aid.price_bases)))
+    partner_row = {code: i for i, code in enumerate(partners)}
+    aid_partner = np.array([partner_row[code] for code in aid.partners], dtype=np.int64)
+    aid_id_order = _positions(ids_by_id, _as_bytes(list(aid.ids)))
+    aid_years = np.array(aid.years, dtype=np.int64)
+    # Per partner, by year, then id: the detail pane's order.
+    aid_order = np.lexsort((aid_id_order, aid_years, aid_partner))
+    aid_counts = np.bincount(aid_partner, minlength=len(partners))
+    kinds = {kind.value: i for i, kind in enumerate(_AMOUNT_KINDS)}
+    arrays: dict[str, npt.NDArray[Any]] = {
+        "fact_ids": ids_by_id[by_time],
+        "fact_years": fact_years,
+        "fact_ends": np.minimum(ends, NO_YEAR)[by_time].astype(np.int16),
+        "fact_sides": column("counted_sides", "int8")[by_time],
+        "fact_kinds": column("kinds", "int8")[by_time],
+        "fact_orders": np.clip(np.where(undated, 0, orders), 0, 9999)[by_time].astype(np.int16),
+        # Clipped as the measures read them (the sign picks the weight, the size counts).
+        "fact_tones": np.clip(column("tones", "int64"), TONE_MIN, TONE_MAX)[by_time].astype(
+            np.int8
+        ),
+        "link_offsets": link_offsets,
+        "link_facts": link_facts,
+        "link_years": fact_years[link_facts],
+        "aid_offsets": np.concatenate(([0], np.cumsum(aid_counts))).astype(np.int64),
+        "aid_facts": rank_of[aid_id_order][aid_order].astype(np.int32),
+        "aid_years": aid_years[aid_order].astype(np.int16),
+        "aid_amounts": np.array(aid.amounts, dtype=np.float64)[aid_order],
+        "aid_currencies": np.array([currencies.index(c) for c in aid.currencies], dtype=np.int16)[
+            aid_order
+        ],
+        "aid_kinds": np.array([kinds[k] for k in aid.kinds], dtype=np.int8)[aid_order],
+        "aid_approximate": np.array(aid.approximate, dtype=bool)[aid_order],
+        "aid_bases": np.array([bases.index(b) for b in aid.price_bases], dtype=np.int16)[aid_order],
+    }
+    return FactIndex(partners, currencies, bases, arrays)
+
+
+def _as_bytes(ids: list[str]) -> npt.NDArray[np.bytes_]:
+    """Ids as fixed-width UTF-8 bytes, which sort as SQLite's default collation does."""
+    if not ids:
+        return np.empty(0, dtype="S1")
+    try:
+        return np.array(ids, dtype="S")
+    except UnicodeEncodeError:
+        return np.array([fact_id.encode() for fact_id in ids], dtype="S")
+
+
+def _positions(
+    sorted_ids: npt.NDArray[np.bytes_], ids: npt.NDArray[np.bytes_]
+) -> npt.NDArray[np.int64]:
+    """Where each of ``ids`` stands in ``sorted_ids`` (each id is there)."""
+    width = max(sorted_ids.dtype.itemsize, ids.dtype.itemsize, 1)
+    found = np.searchsorted(sorted_ids.astype(f"S{width}"), ids.astype(f"S{width}"))
+    return found.astype(np.int64)
+
+
+# Storage ---------------------------------------------------------------------------
+
+
+def directory(key: str) -> Path:
+    return cube_cache.cache_directory() / f"index-{key}"
+
+
+def load(key: str) -> FactIndex | None:
+    """The index stored under ``key``, mapped into memory; None if missing or damaged."""
+    where = directory(key)
+    try:
+        header = json.loads((where / "header.json").read_text(encoding="utf-8"))
+        if header.get("format") != FORMAT:
+            return None
+        arrays = {
+            name: np.load(where / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+            for name in _ARRAYS
+        }
+        index = FactIndex(
+            tuple(header["partners"]),
+            tuple(header["currencies"]),
+            tuple(header["price_bases"]),
+            arrays,
+        )
+    except (OSError, KeyError, ValueError, TypeError, AttributeError):
+        return None
+    return index if _consistent(index) else None
+
+
+def _consistent(index: FactIndex) -> bool:
+    a = index.arrays
+    for name, dtype in _ARRAYS.items():
+        array = a[name]
+        if array.ndim != 1 or (array.dtype.kind != "S" if dtype == "S" else array.dtype != dtype):
+            return False
+    facts = len(a["fact_ids"])
+    partners = len(index.partners)
+    if any(len(a[name]) != facts for name in _ARRAYS if name.startswith("fact_")):
+        return False
+    links, aid = len(a["link_facts"]), len(a["aid_facts"])
+    if len(a["link_years"]) != links or any(
+        len(a[name]) != aid for name in _ARRAYS if name.startswith("aid_") and name != "aid_offsets"
+    ):
+        return False
+    for name, total in (("link_offsets", links), ("aid_offsets", aid)):
+        offsets = a[name]
+        if len(offsets) != partners + 1 or (
+            partners and (offsets[0] != 0 or offsets[-1] != total or np.any(np.diff(offsets) < 0))
+        ):
+            return False
+    if facts == 0:
+        return links == 0 and aid == 0
+    return bool(
+        (links == 0 or (a["link_facts"].min() >= 0 and a["link_facts"].max() < facts))
+        and (aid == 0 or (a["aid_facts"].min() >= 0 and a["aid_facts"].max() < facts))
+        and (aid == 0 or a["aid_currencies"].max() < len(index.currencies))
+        and (aid == 0 or a["aid_bases"].max() < len(index.price_bases))
+    )
+
+
+def store(key: str, index: FactIndex) -> None:
+    """Keep ``index`` under ``key``: written aside, then renamed into place.
+
+    A failure to write only costs the next start the build.
+    """
+    final = directory(key)
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        temporary = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}-"))
+    except OSError:
+        return
+    try:
+        for name in _ARRAYS:
+            np.save(temporary / f"{name}.npy", np.ascontiguousarray(index.arrays[name]))
+        header = {
+            "format": FORMAT,
+            "partners": list(index.partners),
+            "currencies": list(index.currencies),
+            "price_bases": list(index.price_bases),
+        }
+        (temporary / "header.json").write_text(json.dumps(header), encoding="utf-8")
+        # A damaged directory of the same key is replaced.
+        if final.exists():
+            shutil.rmtree(final, ignore_errors=True)
+        temporary.replace(final)
+    except OSError:
+        with contextlib.suppress(OSError):
+            shutil.rmtree(temporary)
+
+
+def load_or_build(engine: Engine) -> FactIndex:
+    """The engine's index: from disk when stored, else built (and stored if it can be)."""
+    key = cube_cache.cube_key(engine)
+    index = load(key) if key is not None else None
+    if index is None:
+        index = build(engine)
+        if key is not None:
+            store(key, index)
+            # Mapped from disk like a stored one, so the built arrays are not kept twice.
+            index = load(key) or index
+    return index
