@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, case, func, select
+from sqlalchemy import Row, Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from afgui.data.schema import (
@@ -167,11 +167,6 @@ def load_facts_of_partner(session: Session, actor_code: str) -> list[Fact]:
     return _ordered([_fact_from_row(row, partners[row.id]) for row in rows])
 
 
-def count_facts_per_partner(session: Session) -> dict[str, int]:
-    query = select(FactPartnerRow.actor_code, func.count()).group_by(FactPartnerRow.actor_code)
-    return {code: count for code, count in session.execute(query)}
-
-
 def load_aid_facts(session: Session, actor_code: str | None = None) -> list[Fact]:
     """Facts with an amount whose principal partner is ``actor_code`` (all when None)."""
     principal = select(FactPartnerRow.fact_id).where(FactPartnerRow.position == 0)
@@ -181,25 +176,6 @@ def load_aid_facts(session: Session, actor_code: str | None = None) -> list[Fact
     rows = list(session.scalars(select(FactRow).where(FactRow.id.in_(chosen))))
     partners = _partners_of(session, None if actor_code is None else chosen)
     return _ordered([_fact_from_row(row, partners[row.id]) for row in rows])
-
-
-def fact_year_bounds(session: Session) -> tuple[int | None, int | None]:
-    """The first and the last year any dated fact names (start or end of its span)."""
-    first, last_start, last_end = session.execute(
-        select(func.min(FactRow.year), func.max(FactRow.year), func.max(FactRow.end_year))
-    ).one()
-    lasts = [year for year in (last_start, last_end) if year is not None]
-    return first, max(lasts) if lasts else None
-
-
-def _time_order() -> tuple[ColumnElement[int], ...]:
-    """ORDER BY terms matching ``FactDate.sort_key`` (unknown dates last), then the id."""
-    undated = FactRow.year.is_(None)
-    return (
-        func.coalesce(FactRow.year, 9999),
-        case((undated, 99), else_=func.coalesce(FactRow.month, 0)),
-        case((undated, 99), else_=func.coalesce(FactRow.day, 0)),
-    )
 
 
 def load_facts_by_ids(session: Session, fact_ids: Sequence[str]) -> list[Fact]:

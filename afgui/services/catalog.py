@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -155,9 +156,22 @@ class Catalog:
         dated = self.fact_index().links(actor_code).dated_years()
         return tuple(int(year) for year in np.unique(dated))
 
+    def facts_by_ids(self, fact_ids: Sequence[str]) -> dict[str, Fact]:
+        """The facts with these ids (a few), by id; those of the kept timeline window
+        come from memory, so a selection reads the others in the same short session."""
+        with self._facts_lock:
+            known = {fact.id: fact for facts in self._near.values() for fact in facts}
+        missing = [fact_id for fact_id in fact_ids if fact_id not in known]
+        if missing:
+            with Session(self._engine) as session:
+                known.update((f.id, f) for f in repository.load_facts_by_ids(session, missing))
+        return {fact_id: known[fact_id] for fact_id in fact_ids if fact_id in known}
+
     def fact_counts(self) -> dict[str, int]:
-        with Session(self._engine) as session:
-            return repository.count_facts_per_partner(session)
+        """How many facts name each actor (from the index: a million facts need no query)."""
+        index = self.fact_index()
+        counts = np.diff(index.arrays["link_offsets"]).tolist()
+        return dict(zip(index.partners, counts, strict=True))
 
     def stats(self) -> CorpusStats:
         facts = self.facts()

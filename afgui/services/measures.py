@@ -227,9 +227,8 @@ class RelationsService:
         rest = np.ones(len(contributions), dtype=bool)
         rest[top] = False
         ids = self._catalog.fact_index().fact_ids(parts.ranks[shown[top]])
-        with Session(self._engine) as session:
-            listed = repository.load_facts_by_ids(session, ids)
-        by_id = {fact.id: fact for fact in listed}
+        # Often among the timeline's facts the catalogue keeps (all of a curated partner's).
+        by_id = self._catalog.facts_by_ids(ids)
         largest = tuple(
             Contribution(
                 by_id[fact_id],

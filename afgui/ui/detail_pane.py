@@ -630,6 +630,9 @@ class DetailPane(QWidget):
         others, others_total = 0, 0.0
         aid: tuple[AidPoint, ...] = ()
         aid_start = aid_total = 0
+        # The timeline first: the explanation takes its listed facts from the same window
+        # when they are in it.
+        window = self.facts_near(code, year) if code else None
         if code in self._partners:
             # Only the contributions the pane lists are made into objects (see WHY_LIMIT),
             # and only the aid rows it lists (see AID_LIMIT).
@@ -639,7 +642,6 @@ class DetailPane(QWidget):
             figures = self._relations.aid_columns(code)
             aid_start, aid = figures.nearest(year, AID_LIMIT)
             aid_total = len(figures)
-        window = self.facts_near(code, year) if code else None
         return render_body(
             code=code,
             year=year,
