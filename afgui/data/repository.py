@@ -7,11 +7,11 @@ user action.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from afgui.data.schema import (
@@ -97,45 +97,117 @@ def load_sources(session: Session) -> list[Source]:
     ]
 
 
-def _fact_from_row(row: FactRow | Row[Any], partners: Sequence[str]) -> Fact:
+#: The columns a Fact is made of, in the order :func:`_fact_from_values` unpacks them.
+_FACT_COLUMNS = (
+    FactRow.id,
+    FactRow.kind,
+    FactRow.afghan_side,
+    FactRow.third_party,
+    FactRow.date_precision,
+    FactRow.year,
+    FactRow.month,
+    FactRow.day,
+    FactRow.end_year,
+    FactRow.year_basis,
+    FactRow.date_note,
+    FactRow.tone,
+    FactRow.summary,
+    FactRow.amount,
+    FactRow.currency,
+    FactRow.amount_kind,
+    FactRow.amount_approximate,
+    FactRow.price_basis,
+    FactRow.source_id,
+    FactRow.quote,
+    FactRow.note,
+    FactRow.same_event_as,
+)
+# Looked up by value in dicts: calling an Enum class is several times slower, and a
+# timeline makes hundreds of facts per selection.
+_KINDS = {kind.value: kind for kind in FactKind}
+_SIDES = {side.value: side for side in AfghanSide}
+_PRECISIONS = {precision.value: precision for precision in DatePrecision}
+_BASES = {basis.value: basis for basis in YearBasis}
+_AMOUNT_KINDS = {kind.value: kind for kind in AmountKind}
+
+
+def _fact_from_values(values: Sequence[Any], partners: Sequence[str]) -> Fact:
+    """A Fact from a row of :data:`_FACT_COLUMNS` (plain values: Core rows unpack fast)."""
+    (
+        fact_id,
+        kind,
+        afghan_side,
+        third_party,
+        precision,
+        year,
+        month,
+        day,
+        end_year,
+        year_basis,
+        date_note,
+        tone,
+        summary,
+        value,
+        currency,
+        amount_kind,
+        approximate,
+        price_basis,
+        source_id,
+        quote,
+        note,
+        same_event_as,
+    ) = values
     amount = None
-    if row.amount is not None and row.currency and row.amount_kind:
+    if value is not None and currency and amount_kind:
         amount = Amount(
-            value=row.amount,
-            currency=row.currency,
-            kind=AmountKind(row.amount_kind),
-            approximate=bool(row.amount_approximate),
-            price_basis=row.price_basis or "current",
+            value=value,
+            currency=currency,
+            kind=_AMOUNT_KINDS.get(amount_kind) or AmountKind(amount_kind),
+            approximate=bool(approximate),
+            price_basis=price_basis or "current",
         )
     return Fact(
-        id=row.id,
+        id=fact_id,
         partners=tuple(partners),
-        kind=FactKind(row.kind),
-        afghan_side=AfghanSide(row.afghan_side),
+        kind=_KINDS.get(kind) or FactKind(kind),
+        afghan_side=_SIDES.get(afghan_side) or AfghanSide(afghan_side),
         date=FactDate(
-            precision=DatePrecision(row.date_precision),
-            year=row.year,
-            month=row.month,
-            day=row.day,
-            end_year=row.end_year,
-            basis=YearBasis(row.year_basis),
-            note=row.date_note,
+            precision=_PRECISIONS.get(precision) or DatePrecision(precision),
+            year=year,
+            month=month,
+            day=day,
+            end_year=end_year,
+            basis=_BASES.get(year_basis) or YearBasis(year_basis),
+            note=date_note,
         ),
-        tone=row.tone,
-        summary=row.summary,
-        citation=Citation(row.source_id, row.quote),
+        tone=tone,
+        summary=summary,
+        citation=Citation(source_id, quote),
         amount=amount,
-        third_party=row.third_party,
-        note=row.note,
-        same_event_as=row.same_event_as,
+        third_party=bool(third_party),
+        note=note,
+        same_event_as=same_event_as,
     )
 
 
-def _partners_of(session: Session, fact_ids: Select[str] | None) -> dict[str, list[str]]:
-    """Partners of the facts ``fact_ids`` selects (all facts when None).
+def _facts_from(
+    session: Session, where: ColumnElement[bool] | None, partners: Mapping[str, list[str]]
+) -> list[Fact]:
+    """The facts ``where`` selects (all when None), with their partners, in time order."""
+    query = select(*_FACT_COLUMNS)
+    if where is not None:
+        query = query.where(where)
+    rows = session.connection().execute(query).all()
+    return _ordered([_fact_from_values(row, partners.get(row[0], ())) for row in rows])
 
-    A subquery, not a list of bound ids: a popular partner of a large database has more
-    facts than SQLite allows parameters in one statement (32 766).
+
+def _partners_of(
+    session: Session, fact_ids: Select[Any] | list[str] | None
+) -> dict[str, list[str]]:
+    """Partners of the facts ``fact_ids`` selects or lists (all facts when None).
+
+    Many facts come as a subquery, not a list of bound ids: a popular partner of a large
+    database has more facts than SQLite allows parameters in one statement (32 766).
     """
     query = select(FactPartnerRow.fact_id, FactPartnerRow.actor_code).order_by(
         FactPartnerRow.fact_id, FactPartnerRow.position
@@ -143,7 +215,7 @@ def _partners_of(session: Session, fact_ids: Select[str] | None) -> dict[str, li
     if fact_ids is not None:
         query = query.where(FactPartnerRow.fact_id.in_(fact_ids))
     partners: dict[str, list[str]] = defaultdict(list)
-    for fact_id, actor_code in session.connection().execute(query):
+    for fact_id, actor_code in session.connection().execute(query).all():
         partners[fact_id].append(actor_code)
     return partners
 
@@ -154,17 +226,14 @@ def _ordered(facts: list[Fact]) -> list[Fact]:
 
 def load_facts(session: Session) -> list[Fact]:
     """Every fact, in time order (unknown dates last), ties broken by id."""
-    partners = _partners_of(session, None)
-    rows = session.scalars(select(FactRow))
-    return _ordered([_fact_from_row(row, partners[row.id]) for row in rows])
+    return _facts_from(session, None, _partners_of(session, None))
 
 
 def load_facts_of_partner(session: Session, actor_code: str) -> list[Fact]:
     """The facts naming ``actor_code`` among their partners, in time order."""
     ids = select(FactPartnerRow.fact_id).where(FactPartnerRow.actor_code == actor_code)
-    rows = list(session.scalars(select(FactRow).where(FactRow.id.in_(ids))))
     partners = _partners_of(session, ids)
-    return _ordered([_fact_from_row(row, partners[row.id]) for row in rows])
+    return _facts_from(session, FactRow.id.in_(ids), partners)
 
 
 def load_aid_facts(session: Session, actor_code: str | None = None) -> list[Fact]:
@@ -173,22 +242,17 @@ def load_aid_facts(session: Session, actor_code: str | None = None) -> list[Fact
     if actor_code is not None:
         principal = principal.where(FactPartnerRow.actor_code == actor_code)
     chosen = select(FactRow.id).where(FactRow.amount.is_not(None), FactRow.id.in_(principal))
-    rows = list(session.scalars(select(FactRow).where(FactRow.id.in_(chosen))))
     partners = _partners_of(session, None if actor_code is None else chosen)
-    return _ordered([_fact_from_row(row, partners[row.id]) for row in rows])
+    return _facts_from(session, FactRow.id.in_(chosen), partners)
 
 
 def load_facts_by_ids(session: Session, fact_ids: Sequence[str]) -> list[Fact]:
     """The facts with these ids (a few: one bound parameter each), in time order."""
     if not fact_ids:
         return []
-    chosen = select(FactRow.id).where(FactRow.id.in_(list(fact_ids)))
-    # Core rows, not ORM entities: the selection loads up to a few hundred of these, and
-    # the identity map's bookkeeping cost more than reading them.
-    query = select(FactRow.__table__).where(FactRow.id.in_(chosen))
-    rows = session.connection().execute(query).all()
-    partners = _partners_of(session, chosen)
-    return _ordered([_fact_from_row(row, partners[row.id]) for row in rows])
+    ids = list(fact_ids)
+    partners = _partners_of(session, ids)
+    return _facts_from(session, FactRow.id.in_(ids), partners)
 
 
 #: Stands for an unknown year (or an open end) in the index columns below: larger than
