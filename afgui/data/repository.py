@@ -34,6 +34,8 @@ from afgui.domain.model import (
     Source,
 )
 from afgui.domain.vocab import (
+    TONE_MAX,
+    TONE_MIN,
     ActorKind,
     AfghanSide,
     AmountKind,
@@ -260,32 +262,38 @@ def load_facts_by_ids(session: Session, fact_ids: Sequence[str]) -> list[Fact]:
 NO_YEAR = 32_767
 
 
+#: Packing of :class:`FactOrderBatch` columns (one integer instead of several per fact).
+TIME_BASE = 10_000
+CODE_SIDE_BASE = 10_000
+CODE_KIND_BASE = 100
+CODE_TONE_OFFSET = 50
+
+
 @dataclass(frozen=True, slots=True)
 class FactOrderBatch:
-    """A batch of facts as columns for the per-partner index, in id order.
+    """A batch of facts as packed integer columns for the per-partner index, in id order.
 
-    ``years`` and ``end_years`` hold :data:`NO_YEAR` where unknown (open); ``orders`` is
-    ``month * 100 + day`` (0 where unknown). ``counted_sides`` is the index of the fact's
-    Afghan side in ``AfghanSide`` when the fact is direct (dated, not third-party, not a
-    second report), else -1; ``kinds`` the index of its kind in ``FactKind``.
+    ``times`` is ``year * TIME_BASE + month * 100 + day`` (0 for an unknown month or day;
+    year :data:`NO_YEAR` when unknown); ``end_years`` holds :data:`NO_YEAR` for an open
+    end. ``codes`` is ``(side + 1) * CODE_SIDE_BASE + kind * CODE_KIND_BASE + tone +
+    CODE_TONE_OFFSET``: ``side`` the index of the fact's Afghan side in ``AfghanSide``
+    when the fact is direct (dated, not third-party, not a second report), else -1;
+    ``kind`` the index of its kind in ``FactKind``; the tone clipped to its range.
     """
 
-    ids: tuple[str, ...]
-    years: tuple[int, ...]
-    orders: tuple[int, ...]
-    end_years: tuple[int, ...]
-    counted_sides: tuple[int, ...]
-    kinds: tuple[int, ...]
-    tones: tuple[int, ...]
+    ids: Sequence[str]
+    times: Sequence[int]
+    end_years: Sequence[int]
+    codes: Sequence[int]
 
 
 def iter_fact_order_batches(
     session: Session, batch_size: int = 200_000
 ) -> Iterator[FactOrderBatch]:
-    """Every fact as integer columns (and its id), in id order, streamed in batches.
+    """Every fact as packed integer columns (and its id), in id order, in batches.
 
-    The vocabularies become small integers in SQL (bound values), so a million facts
-    cost one pass of plain tuples, no objects.
+    The vocabularies become small integers in SQL (bound values) and are packed there, so
+    a million facts cost one pass of a few plain values each, no objects.
     """
     sides = {side.value: i for i, side in enumerate(AfghanSide)}
     kinds = {kind.value: i for i, kind in enumerate(FactKind)}
@@ -294,18 +302,23 @@ def iter_fact_order_batches(
         FactRow.third_party.is_(False),
         FactRow.same_event_as.is_(None),
     )
+    side = case((direct, case(sides, value=FactRow.afghan_side, else_=-1)), else_=-1)
+    kind = case(kinds, value=FactRow.kind, else_=len(kinds) - 1)
+    tone = case(
+        (FactRow.tone > TONE_MAX, TONE_MAX), (FactRow.tone < TONE_MIN, TONE_MIN), else_=FactRow.tone
+    )
     query = select(
         FactRow.id,
-        func.coalesce(FactRow.year, NO_YEAR),
-        func.coalesce(FactRow.month, 0) * 100 + func.coalesce(FactRow.day, 0),
+        func.coalesce(FactRow.year, NO_YEAR) * TIME_BASE
+        + func.coalesce(FactRow.month, 0) * 100
+        + func.coalesce(FactRow.day, 0),
         func.coalesce(FactRow.end_year, NO_YEAR),
-        case((direct, case(sides, value=FactRow.afghan_side, else_=-1)), else_=-1),
-        case(kinds, value=FactRow.kind, else_=len(kinds) - 1),
-        FactRow.tone,
+        (side + 1) * CODE_SIDE_BASE + kind * CODE_KIND_BASE + tone + CODE_TONE_OFFSET,
     ).order_by(FactRow.id)
-    result = session.connection().execute(query, execution_options={"yield_per": batch_size})
-    for rows in result.partitions():
-        yield FactOrderBatch(*zip(*rows, strict=True))
+    result = session.connection().execute(query)
+    for rows in result.partitions(batch_size):
+        ids, times, end_years, codes = zip(*rows, strict=True)
+        yield FactOrderBatch(ids, times, end_years, codes)
 
 
 def count_links_per_partner(session: Session) -> list[tuple[str, int]]:
@@ -318,7 +331,7 @@ def count_links_per_partner(session: Session) -> list[tuple[str, int]]:
     return [(code, count) for code, count in session.execute(query)]
 
 
-def iter_link_fact_ids(session: Session, batch_size: int = 200_000) -> Iterator[tuple[str, ...]]:
+def iter_link_fact_ids(session: Session, batch_size: int = 200_000) -> Iterator[Sequence[str]]:
     """The id of every (partner, fact) link, partner-major by actor code, then fact id.
 
     The order of the ``(actor_code, fact_id)`` index, so SQLite reads it without sorting.
@@ -326,9 +339,7 @@ def iter_link_fact_ids(session: Session, batch_size: int = 200_000) -> Iterator[
     query = select(FactPartnerRow.fact_id).order_by(
         FactPartnerRow.actor_code, FactPartnerRow.fact_id
     )
-    result = session.connection().execute(query, execution_options={"yield_per": batch_size})
-    for rows in result.partitions():
-        yield tuple(row[0] for row in rows)
+    yield from session.connection().execute(query).scalars().partitions(batch_size)
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,7 +43,7 @@ from sqlalchemy.orm import Session
 from afgui.data import repository
 from afgui.data.repository import NO_YEAR
 from afgui.domain.measures import AidPoint
-from afgui.domain.vocab import TONE_MAX, TONE_MIN, AmountKind
+from afgui.domain.vocab import AmountKind
 from afgui.services import cube_cache
 
 __all__ = ["NO_YEAR", "AidColumns", "FactIndex", "PartnerLinks", "build", "load", "store"]
@@ -249,14 +249,15 @@ def build(engine: Engine) -> FactIndex:
         link_ids = [ids for ids in repository.iter_link_fact_ids(session)]
         aid = repository.load_aid_columns(session)
 
-    def column(name: str, dtype: str) -> npt.NDArray[Any]:
-        parts = [np.array(getattr(batch, name), dtype=dtype) for batch in batches]
-        return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
+    def column(name: str) -> npt.NDArray[np.int64]:
+        parts = [np.array(getattr(batch, name), dtype=np.int64) for batch in batches]
+        return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
 
     ids_by_id = _as_bytes([fact_id for batch in batches for fact_id in batch.ids])
-    years = column("years", "int64")
-    ends = column("end_years", "int64")
-    orders = column("orders", "int64")
+    times, ends, codes = column("times"), column("end_years"), column("codes")
+    years, orders = np.divmod(times, repository.TIME_BASE)
+    sides, rest = np.divmod(codes, repository.CODE_SIDE_BASE)
+    kinds, tones = np.divmod(rest, repository.CODE_KIND_BASE)
     undated = years >= NO_YEAR
     # The reference order: year, month and day (undated all equal and last), then the id,
     # which is the order the rows came in; lexsort is stable.
@@ -285,18 +286,16 @@ def build(engine: Engine) -> FactIndex:
     # Per partner, by year, then id: the detail pane's order.
     aid_order = np.lexsort((aid_id_order, aid_years, aid_partner))
     aid_counts = np.bincount(aid_partner, minlength=len(partners))
-    kinds = {kind.value: i for i, kind in enumerate(_AMOUNT_KINDS)}
+    amount_kinds = {kind.value: i for i, kind in enumerate(_AMOUNT_KINDS)}
     arrays: dict[str, npt.NDArray[Any]] = {
         "fact_ids": ids_by_id[by_time],
         "fact_years": fact_years,
         "fact_ends": np.minimum(ends, NO_YEAR)[by_time].astype(np.int16),
-        "fact_sides": column("counted_sides", "int8")[by_time],
-        "fact_kinds": column("kinds", "int8")[by_time],
+        "fact_sides": (sides - 1)[by_time].astype(np.int8),
+        "fact_kinds": kinds[by_time].astype(np.int8),
         "fact_orders": np.clip(np.where(undated, 0, orders), 0, 9999)[by_time].astype(np.int16),
         # Clipped as the measures read them (the sign picks the weight, the size counts).
-        "fact_tones": np.clip(column("tones", "int64"), TONE_MIN, TONE_MAX)[by_time].astype(
-            np.int8
-        ),
+        "fact_tones": (tones - repository.CODE_TONE_OFFSET)[by_time].astype(np.int8),
         "link_offsets": link_offsets,
         "link_facts": link_facts,
         "link_years": fact_years[link_facts],
@@ -307,7 +306,7 @@ def build(engine: Engine) -> FactIndex:
         "aid_currencies": np.array([currencies.index(c) for c in aid.currencies], dtype=np.int16)[
             aid_order
         ],
-        "aid_kinds": np.array([kinds[k] for k in aid.kinds], dtype=np.int8)[aid_order],
+        "aid_kinds": np.array([amount_kinds[k] for k in aid.kinds], dtype=np.int8)[aid_order],
         "aid_approximate": np.array(aid.approximate, dtype=bool)[aid_order],
         "aid_bases": np.array([bases.index(b) for b in aid.price_bases], dtype=np.int16)[aid_order],
     }
