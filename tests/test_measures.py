@@ -223,8 +223,8 @@ def test_hostilities_only_while_a_hostile_conflict_lasts() -> None:
     invasion = fact("sun-1979-invasion", FactKind.CONFLICT, "1979-12", -2, partners=("SUN",))
     limited = fact("irn-1980-limited-help", FactKind.CONFLICT, "1980/1982", -1)
     assert status_in([invasion], 1979, GOV, LAST) is DiplomaticStatus.HOSTILITIES
-    assert status_in([invasion], 1980, GOV, LAST) is DiplomaticStatus.NO_RELATIONS
-    assert status_in([limited], 1981, GOV, LAST) is DiplomaticStatus.NO_RELATIONS
+    assert status_in([invasion], 1980, GOV, LAST) is DiplomaticStatus.NONE_RECORDED
+    assert status_in([limited], 1981, GOV, LAST) is DiplomaticStatus.NONE_RECORDED
     assert value([invasion], 1979) == pytest.approx(10 * math.tanh(-1.0))
 
 

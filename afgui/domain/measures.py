@@ -70,7 +70,9 @@ VIEW_SIDES: Mapping[ViewSide, frozenset[AfghanSide]] = MappingProxyType(
 
 
 class DiplomaticStatus(StrEnum):
-    NO_RELATIONS = "no relations"
+    # Known facts, but none that makes or shows diplomatic ties: not a claim that there
+    # were no relations, which the sources seldom state.
+    NONE_RECORDED = "none recorded"
     RELATIONS = "relations"
     RECOGNITION = "recognition"
     EMBASSY_OPEN = "embassy open"
@@ -403,7 +405,7 @@ def status_series(
     - otherwise the latest formal event so far decides (relations established, recognition,
       embassy opened or closed, relations broken), dated by its first year;
     - with no formal event yet: relations once the two have dealt with each other (a
-      visit, meeting, agreement, aid … with a tone of 0 or more), else no relations.
+      visit, meeting, agreement, aid … with a tone of 0 or more), else none recorded.
     """
     count = last_year - first_year + 1
     hostile = [False] * count
@@ -440,7 +442,7 @@ def status_series(
         elif first_dealing is not None and first_dealing <= year:
             series.append(DiplomaticStatus.RELATIONS)
         else:
-            series.append(DiplomaticStatus.NO_RELATIONS)
+            series.append(DiplomaticStatus.NONE_RECORDED)
     return series
 
 

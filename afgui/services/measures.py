@@ -525,7 +525,7 @@ class _CubeBuilder:
         cube = np.where(
             year >= self._first_dealing[:, None, :],
             np.int8(code[DiplomaticStatus.RELATIONS]),
-            np.int8(code[DiplomaticStatus.NO_RELATIONS]),
+            np.int8(code[DiplomaticStatus.NONE_RECORDED]),
         )
         cube = np.where(last_formal >= 0, formal_status, cube)
         hostile = np.cumsum(self._hostile[:, : self.years, :], axis=1) > 0
