@@ -269,16 +269,17 @@ class YearSlider(QSlider):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.drawPixmap(0, 0, self._background_pixmap())
         track = self.track_rect()
-        # The handle: a dark bar across the track with a grip.
+        # The handle: a narrow bar across the track, gripped above and below it, so the
+        # name of the government it stands on stays readable.
         x = self.handle_x()
         self._painted_x = x
         colour = theme.ACCENT if self.hasFocus() else theme.INK
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(colour)
-        painter.drawRoundedRect(QRectF(x - 2.5, track.top() - 4, 5, track.height() + 8), 2, 2)
-        painter.setBrush(theme.CONTROL)
-        painter.setPen(QPen(colour, 2))
-        painter.drawEllipse(QPointF(x, track.center().y()), 6, 6)
+        painter.drawRect(QRectF(x - 1.5, track.top(), 3, track.height()))
+        painter.setPen(QPen(theme.CONTROL, 1.5))
+        for grip_top in (track.top() - 6, track.bottom() - 1):
+            painter.drawRoundedRect(QRectF(x - 5.5, grip_top, 11, 7), 3, 3)
         if self.hasFocus():
             painter.setPen(QPen(theme.ACCENT, 1, Qt.PenStyle.DotLine))
             painter.setBrush(Qt.BrushStyle.NoBrush)
