@@ -34,6 +34,7 @@ from afgui.services.catalog import Catalog
 from afgui.services.measures import RelationsService, ViewSide
 from afgui.ui import menus
 from afgui.ui.appearance import Appearance
+from afgui.ui.errors import install_error_reporter
 from afgui.ui.main_window import MainWindow
 from afgui.ui.map_panel import country_names
 from afgui.ui.report import window_report
@@ -259,6 +260,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.close()
         return 0
 
+    install_error_reporter(window)
     if opened.kept_aside:
         # The user of the window reads no stderr: say where a bad database file was kept.
         # Not modal: the window works at once, the notice stays until it is closed.
