@@ -287,9 +287,7 @@ class FactOrderBatch:
     codes: Sequence[int]
 
 
-def iter_fact_order_batches(
-    session: Session, batch_size: int = 200_000
-) -> Iterator[FactOrderBatch]:
+def iter_fact_order_batches(session: Session, batch_size: int = 50_000) -> Iterator[FactOrderBatch]:
     """Every fact as packed integer columns (and its id), in id order, in batches.
 
     The vocabularies become small integers in SQL (bound values) and are packed there, so
@@ -331,7 +329,7 @@ def count_links_per_partner(session: Session) -> list[tuple[str, int]]:
     return [(code, count) for code, count in session.execute(query)]
 
 
-def iter_link_fact_ids(session: Session, batch_size: int = 200_000) -> Iterator[Sequence[str]]:
+def iter_link_fact_ids(session: Session, batch_size: int = 50_000) -> Iterator[Sequence[str]]:
     """The id of every (partner, fact) link, partner-major by actor code, then fact id.
 
     The order of the ``(actor_code, fact_id)`` index, so SQLite reads it without sorting.

@@ -243,18 +243,23 @@ class FactIndex:
 
 def build(engine: Engine) -> FactIndex:
     """Read the index's columns from the database (one pass, no Fact objects)."""
+    # Each batch becomes numpy arrays as it comes: a million facts as Python tuples
+    # would hold several hundred megabytes at once.
+    id_parts: list[npt.NDArray[np.bytes_]] = []
+    int_parts: list[npt.NDArray[np.int32]] = []
+    link_parts: list[npt.NDArray[np.bytes_]] = []
     with Session(engine) as session:
-        batches = list(repository.iter_fact_order_batches(session))
+        for batch in repository.iter_fact_order_batches(session):
+            id_parts.append(_as_bytes(list(batch.ids)))
+            int_parts.append(np.array([batch.times, batch.end_years, batch.codes], np.int32))
         counts = repository.count_links_per_partner(session)
-        link_ids = [ids for ids in repository.iter_link_fact_ids(session)]
+        for ids in repository.iter_link_fact_ids(session):
+            link_parts.append(_as_bytes(list(ids)))
         aid = repository.load_aid_columns(session)
-
-    def column(name: str) -> npt.NDArray[np.int64]:
-        parts = [np.array(getattr(batch, name), dtype=np.int64) for batch in batches]
-        return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
-
-    ids_by_id = _as_bytes([fact_id for batch in batches for fact_id in batch.ids])
-    times, ends, codes = column("times"), column("end_years"), column("codes")
+    ids_by_id = _concatenate(id_parts)
+    times, ends, codes = (
+        np.concatenate(int_parts, axis=1) if int_parts else np.empty((3, 0), np.int32)
+    )
     years, orders = np.divmod(times, repository.TIME_BASE)
     sides, rest = np.divmod(codes, repository.CODE_SIDE_BASE)
     kinds, tones = np.divmod(rest, repository.CODE_KIND_BASE)
@@ -268,7 +273,7 @@ def build(engine: Engine) -> FactIndex:
     partners = tuple(code for code, _ in counts)
     link_counts = np.array([count for _, count in counts], dtype=np.int64)
     link_offsets = np.concatenate(([0], np.cumsum(link_counts))).astype(np.int64)
-    links = _as_bytes([fact_id for ids in link_ids for fact_id in ids])
+    links = _concatenate(link_parts)
     link_facts = rank_of[_positions(ids_by_id, links)]
     # Within each partner, by rank: partner-major keys sorted at once.
     owner = np.repeat(np.arange(len(partners), dtype=np.int64), link_counts)
@@ -321,6 +326,14 @@ def _as_bytes(ids: list[str]) -> npt.NDArray[np.bytes_]:
         return np.array(ids, dtype="S")
     except UnicodeEncodeError:
         return np.array([fact_id.encode() for fact_id in ids], dtype="S")
+
+
+def _concatenate(parts: list[npt.NDArray[np.bytes_]]) -> npt.NDArray[np.bytes_]:
+    """Fixed-width byte strings of batches as one array (of the widest batch's width)."""
+    if not parts:
+        return np.empty(0, dtype="S1")
+    width = max(part.dtype.itemsize for part in parts)
+    return np.concatenate([part.astype(f"S{width}") for part in parts])
 
 
 def _positions(

@@ -348,21 +348,17 @@ def _build_cube(engine: Engine, catalog: Catalog) -> cube_cache.CachedCube:
     rows = np.array([builder.index[code] for code in index.partners], dtype=np.int64)
     owners = np.repeat(rows, counts)
     ranks = columns["link_facts"]
-    direct = columns["fact_sides"][ranks] >= 0
-    owners, ranks = owners[direct], ranks[direct]
+    # In chunks of links: the gathered columns of a million facts at once would add a few
+    # hundred megabytes to a first start.
+    for low in range(0, len(ranks), _CUBE_CHUNK):
+        chunk = ranks[low : low + _CUBE_CHUNK]
+        direct = columns["fact_sides"][chunk] >= 0
+        chunk_owners, chunk = owners[low : low + _CUBE_CHUNK][direct], chunk[direct]
 
-    def gathered(name: str) -> npt.NDArray[np.int64]:
-        return np.asarray(columns[name][ranks], dtype=np.int64)
-
-    builder.add(
-        owners,
-        gathered("fact_sides"),
-        gathered("fact_kinds"),
-        gathered("fact_tones"),
-        gathered("fact_years"),
-        gathered("fact_ends"),
-        gathered("fact_orders"),
-    )
+        builder.add(
+            chunk_owners,
+            *(np.asarray(columns[name][chunk], dtype=np.int64) for name in _CUBE_COLUMNS),
+        )
     raw, has_data = builder.strength()
     return cube_cache.CachedCube(
         partners=tuple(sorted(code for code in index.partners if code in actors)),
@@ -411,6 +407,10 @@ def _largest(values: npt.NDArray[np.float64], limit: int) -> npt.NDArray[np.intp
     return candidates[order[:limit]]
 
 
+#: Links added to the cube at a time when it is built from the index.
+_CUBE_CHUNK = 200_000
+#: The index's fact columns :meth:`_CubeBuilder.add` takes, in its order.
+_CUBE_COLUMNS = ("fact_sides", "fact_kinds", "fact_tones", "fact_years", "fact_ends", "fact_orders")
 #: Partners and sides whose counted facts stay ready for ``explain_largest``.
 _PARTS_KEPT = 4
 
