@@ -4,6 +4,8 @@ its facts, with untrusted fact text shown as text."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtGui import QTextDocument
+from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 
 from afgui.domain.model import Amount, Citation, Fact, FactDate, Source
@@ -17,14 +19,14 @@ from afgui.domain.vocab import (
 )
 from afgui.services.citations import describe_date
 from afgui.services.measures import ViewSide
-from afgui.ui import theme
+from afgui.ui import detail_pane, theme
 from afgui.ui.detail_pane import (
     TIMELINE_LIMIT,
     DetailPane,
     amount_text,
     fact_is_of_year,
     nearest_window,
-    render_body,
+    render_body_parts,
 )
 from tests.window_support import make_state, services
 
@@ -78,7 +80,7 @@ def test_fact_text_is_escaped_never_interpreted(qapp) -> None:
         citation=Citation("src", "quote with <i>markup</i>"),
         amount=Amount(2.5e8, "USD", AmountKind.PLEDGE, approximate=True),
     )
-    html = render_body(
+    html = render_body_parts(
         code="PAK",
         year=1997,
         side=ViewSide.TALIBAN,
@@ -87,7 +89,7 @@ def test_fact_text_is_escaped_never_interpreted(qapp) -> None:
         aid=(),
         sources={"src": Source("src", "A <title>", SourceKind.NEWS, "seed.txt")},
         names={"PAK": "Pakistan"},
-    )
+    ).html
     assert "<script>" not in html and "<b>bold</b>" not in html
     assert "&lt;script&gt;" in html and "&lt;i&gt;markup&lt;/i&gt;" in html
     assert "A &lt;title&gt;" in html
@@ -108,7 +110,7 @@ def test_a_long_timeline_shows_the_facts_nearest_the_year() -> None:
         for year in range(1900, 2020)
         for n in range(10)
     ]
-    html = render_body(
+    html = render_body_parts(
         code="PAK",
         year=1997,
         side=ViewSide.TALIBAN,
@@ -117,7 +119,7 @@ def test_a_long_timeline_shows_the_facts_nearest_the_year() -> None:
         aid=(),
         sources={},
         names={},
-    )
+    ).html
     assert f"Timeline · {len(facts)} facts" in html
     assert html.count("<table width='100%'") == TIMELINE_LIMIT
     assert "Event 1997-9." in html
@@ -133,7 +135,7 @@ def test_a_long_timeline_shows_the_facts_nearest_the_year() -> None:
 
 def test_the_years_own_facts_are_highlighted_and_later_ones_faded() -> None:
     facts = [fact(1990, "Earlier."), fact(1997, "This year."), fact(2005, "Later.")]
-    html = render_body(
+    html = render_body_parts(
         code="PAK",
         year=1997,
         side=ViewSide.TALIBAN,
@@ -142,14 +144,14 @@ def test_the_years_own_facts_are_highlighted_and_later_ones_faded() -> None:
         aid=(),
         sources={},
         names={},
-    )
+    ).html
     blocks = html.split("<table width='100%'")[1:]
     highlight = theme.HIGHLIGHT_ROW.name()
     faint = theme.FAINT_INK.name()
     assert [highlight in block for block in blocks] == [False, True, False]
     assert [f"color:{faint}'>" in block for block in blocks] == [False, False, True]
     # A fact of the other Afghan side is faded too.
-    html = render_body(
+    html = render_body_parts(
         code="PAK",
         year=1997,
         side=ViewSide.GOVERNMENT,
@@ -158,7 +160,7 @@ def test_the_years_own_facts_are_highlighted_and_later_ones_faded() -> None:
         aid=(),
         sources={},
         names={},
-    )
+    ).html
     assert f"color:{faint}'>" in html.split("<table width='100%'")[1]
 
 
@@ -227,3 +229,48 @@ def test_an_actor_without_facts_can_be_selected(pane: DetailPane) -> None:
     text = pane.plain_text()
     assert text.startswith("Saudi Arabia")
     assert "Timeline · 0 facts" in text
+
+
+def test_a_long_timeline_is_added_in_steps_and_ends_as_one_render(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, fixture_engine: Engine
+) -> None:
+    """A new partner's first facts show at once, the rest follow after the paint; the
+    finished pane reads exactly as the whole document rendered in one go."""
+    # The fixture's partners have two facts at most: none at once, then one per step.
+    monkeypatch.setattr(detail_pane, "FIRST_FACTS", 0)
+    monkeypatch.setattr(detail_pane, "ADD_BUDGET_MS", 0)
+    catalog, relations = services(fixture_engine)
+    state = make_state(relations, year=2001)
+    pane = DetailPane(state, catalog, relations)
+    qtbot.addWidget(pane)
+    code = max(relations.partners(), key=lambda partner: len(catalog.facts_of(partner)))
+    assert len(catalog.facts_of(code)) >= 2
+    state.select(code)
+    assert pane.body_pending
+    first = pane.browser.toPlainText()
+    qtbot.waitUntil(lambda: not pane.body_pending, timeout=5000)
+    stepped = pane.browser.toPlainText()
+    assert len(stepped) > len(first)
+    whole = QTextDocument()
+    whole.setHtml(pane._render_body_of(code).html)
+    assert stepped == whole.toPlainText()
+
+
+def test_year_changes_and_comparisons_render_the_whole_timeline_at_once(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, fixture_engine: Engine
+) -> None:
+    monkeypatch.setattr(detail_pane, "FIRST_FACTS", 0)
+    catalog, relations = services(fixture_engine)
+    state = make_state(relations, year=2001)
+    pane = DetailPane(state, catalog, relations)
+    qtbot.addWidget(pane)
+    code = max(relations.partners(), key=lambda partner: len(catalog.facts_of(partner)))
+    state.select(code)
+    pane.flush()
+    assert not pane.body_pending
+    state.set_year(2002)
+    pane.flush()  # the deferred body of the new year, in one go
+    assert not pane.body_pending
+    whole = QTextDocument()
+    whole.setHtml(pane._render_body_of(code).html)
+    assert pane.browser.toPlainText() == whole.toPlainText()

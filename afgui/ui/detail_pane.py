@@ -21,8 +21,8 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QMargins, QSize, Qt, QTimer
-from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtCore import QElapsedTimer, QEvent, QMargins, QSize, Qt, QTimer
+from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent, QTextCursor
 from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
 
 from afgui.domain.measures import counts_toward
@@ -52,6 +52,11 @@ WHY_LIMIT = 12
 #: thousands, which nobody scrolls through and which took seconds and hundreds of
 #: megabytes to lay out (100 000 synthetic facts: 17 MB of HTML, 2.9 s in setHtml).
 TIMELINE_LIMIT = 150
+#: A new partner's timeline facts laid out with the rest of its pane; the others are
+#: added after the window is painted, for up to ADD_BUDGET_MS every ADD_INTERVAL_MS.
+FIRST_FACTS = 4
+ADD_BUDGET_MS = 6
+ADD_INTERVAL_MS = 16
 AID_LIMIT = 60
 
 
@@ -190,7 +195,25 @@ def render_header(
     return Header(html_text, "\n".join(plain))
 
 
-def render_body(
+@dataclass(frozen=True, slots=True)
+class BodyHtml:
+    """The body's HTML in three parts, so that a long timeline can be added in steps.
+
+    ``head`` opens the document and holds everything before the timeline's facts (the
+    explanation, the aid figures, the timeline's heading); ``facts`` holds one piece per
+    fact shown; ``tail`` what follows them. ``html`` is the whole document.
+    """
+
+    head: str
+    facts: tuple[str, ...] = ()
+    tail: str = ""
+
+    @property
+    def html(self) -> str:
+        return f"{self.head}{''.join(self.facts)}{self.tail}</body></html>"
+
+
+def render_body_parts(
     *,
     code: str,
     year: int,
@@ -206,7 +229,7 @@ def render_body(
     facts_total: int | None = None,
     aid_start: int = 0,
     aid_total: int | None = None,
-) -> str:
+) -> BodyHtml:
     """Why the value is what it is, aid figures and the timeline, as escaped HTML.
 
     ``explanation`` may list only the largest contributions, with ``others`` more facts
@@ -221,9 +244,9 @@ def render_body(
     if not code:
         out.append(
             "<p class='muted'>Select a partner on the map or in the list to see its relation "
-            "with Afghanistan in this year and the facts it rests on.</p></body></html>"
+            "with Afghanistan in this year and the facts it rests on.</p>"
         )
-        return "".join(out)
+        return BodyHtml("".join(out))
     value = explanation.value if explanation else None
     contributions = explanation.contributions if explanation else ()
     out.append(f"<h2>Why {esc(strength_text(value)) if value is not None else 'no value'}</h2>")
@@ -303,12 +326,12 @@ def render_body(
         out.append("<div class='faint'>No facts name this partner.</div>")
     if start:
         out.append(f"<div class='faint'>… {start} earlier facts not shown.</div>")
-    for fact in shown_facts:
-        out.append(_fact_html(fact, year, counts_toward(fact, side), sources, names, code))
-    if end < count:
-        out.append(f"<div class='faint'>… {count - end} later facts not shown.</div>")
-    out.append("</body></html>")
-    return "".join(out)
+    facts_html = tuple(
+        _fact_html(fact, year, counts_toward(fact, side), sources, names, code)
+        for fact in shown_facts
+    )
+    tail = f"<div class='faint'>… {count - end} later facts not shown.</div>" if end < count else ""
+    return BodyHtml("".join(out), facts_html, tail)
 
 
 def nearest_window(position: int, length: int, limit: int) -> tuple[int, int]:
@@ -503,6 +526,13 @@ class DetailPane(QWidget):
         self._body_timer.setSingleShot(True)
         self._body_timer.setInterval(BODY_DELAY_MS)
         self._body_timer.timeout.connect(self.refresh_body)
+        self._to_add: list[str] = []
+        self._tail_to_add = ""
+        # A frame's time after the first paint, which a zero timer may come before.
+        self._add_timer = QTimer(self)
+        self._add_timer.setSingleShot(True)
+        self._add_timer.setInterval(ADD_INTERVAL_MS)
+        self._add_timer.timeout.connect(self._add_facts)
         state.year_changed.connect(self._on_year_or_side)
         state.side_changed.connect(self._on_year_or_side)
         state.selection_changed.connect(self._on_selection)
@@ -518,14 +548,18 @@ class DetailPane(QWidget):
 
     @property
     def body_pending(self) -> bool:
-        """Whether the body still shows an earlier year or side."""
-        return self._body_timer.isActive()
+        """Whether the body still shows an earlier year or side, or is still adding the
+        facts of a long timeline."""
+        return self._body_timer.isActive() or self._add_timer.isActive()
 
     def flush(self) -> None:
         """Bring the body up to date now, if a refresh is pending."""
         if self._body_timer.isActive():
             self._body_timer.stop()
             self.refresh_body()
+        while self._add_timer.isActive():
+            self._add_timer.stop()
+            self._add_facts()
 
     def facts_near(self, code: str, year: int) -> FactWindow:
         # Only the facts the timeline shows are loaded; the catalogue keeps a wider
@@ -602,23 +636,63 @@ class DetailPane(QWidget):
     def refresh_body(self) -> None:
         code = self._state.selection
         compare = self._state.compare if code else ""
-        document = self._render_body_of(code)
+        parts = self._render_body_of(code)
+        document = parts.html
         if compare:
             section = compared_section(
-                self._names.get(compare, compare), self._render_body_of(compare)
+                self._names.get(compare, compare), self._render_body_of(compare).html
             )
             document = document.replace("</body></html>", f"{section}</body></html>")
         if document == self._body_html:
             return
+        self._stop_adding()
         # Keep the reader's place while the year or side changes; a new partner starts on top.
         shown = f"{code}/{compare}"
-        scroll = self.browser.verticalScrollBar().value() if shown == self._shown else 0
+        new_partner = shown != self._shown
+        scroll = 0 if new_partner else self.browser.verticalScrollBar().value()
         self._shown = shown
         self._body_html = document
-        self.browser.setHtml(document)
+        if new_partner and not compare and len(parts.facts) > FIRST_FACTS:
+            # A new partner's pane opens on top, where its explanation and aid figures
+            # are: the timeline's first facts are laid out now and the others a few at a
+            # time after the window has been painted (Qt lays out the whole document,
+            # about 0.35 ms a fact, to size the scroll bar).
+            first = BodyHtml(parts.head, parts.facts[:FIRST_FACTS])
+            self.browser.setHtml(first.html)
+            self._to_add = list(parts.facts[FIRST_FACTS:])
+            self._tail_to_add = parts.tail
+            self._add_timer.start()
+        else:
+            self.browser.setHtml(document)
         self.browser.verticalScrollBar().setValue(scroll)
 
-    def _render_body_of(self, code: str) -> str:
+    def _add_facts(self) -> None:
+        """Add the next facts of a timeline being laid out in steps (see refresh_body)."""
+        document = self.browser.document()
+        # Pieces inserted into the document take its default style sheet, not the head's.
+        document.setDefaultStyleSheet(_style())
+        cursor = QTextCursor(document)
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        clock = QElapsedTimer()
+        clock.start()
+        # At least one fact a step, however long one takes.
+        while self._to_add:
+            cursor.insertHtml(self._to_add.pop(0))
+            if clock.elapsed() >= ADD_BUDGET_MS:
+                break
+        if self._to_add:
+            self._add_timer.start()
+            return
+        if self._tail_to_add:
+            cursor.insertHtml(self._tail_to_add)
+            self._tail_to_add = ""
+
+    def _stop_adding(self) -> None:
+        self._add_timer.stop()
+        self._to_add = []
+        self._tail_to_add = ""
+
+    def _render_body_of(self, code: str) -> BodyHtml:
         year = self._state.year
         side = self._state.side
         explanation: Explanation | None = None
@@ -637,7 +711,7 @@ class DetailPane(QWidget):
             figures = self._relations.aid_columns(code)
             aid_start, aid = figures.nearest(year, AID_LIMIT)
             aid_total = len(figures)
-        return render_body(
+        return render_body_parts(
             code=code,
             year=year,
             side=side,

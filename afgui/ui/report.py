@@ -10,6 +10,8 @@ from afgui.ui.main_window import MainWindow
 def window_report(window: MainWindow) -> dict[str, Any]:
     """``year``, ``side``, ``selection``, ``map``, ``list`` and ``detail_text``."""
     state = window.state
+    # The settled state: a long timeline may still be being added to the detail pane.
+    window.detail.flush()
     return {
         "year": state.year,
         "side": state.side.value,
