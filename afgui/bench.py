@@ -257,6 +257,7 @@ def measure_dataset(
         "year_change_ms": tail(result["year_change_ms"]),
         "selection_ms": tail(result["selection_ms"]),
         "year_settle_ms": tail(result["year_settle_ms"]),
+        "selection_settle_ms": tail(result["selection_settle_ms"]),
         "play": result["play"],
         "peak_rss_mb": round(max(peaks), 1),
         # CPU time is far less disturbed than wall-clock time by other work on the machine;
@@ -491,11 +492,19 @@ def _measure_window(app: Any, window: Any, options: argparse.Namespace) -> dict[
         selection_times.append(timed(partial(state.select, ""), selection_cpu))
 
     profiler.stop("selection")
+    # What a selection leaves for after its paint (the rest of a long timeline, added in
+    # steps): how long does it block the window? The most-named partners, which have
+    # the longest timelines.
+    selection_stalls: list[float] = []
+    for code in partners[: options.settles + 1]:
+        if code != state.selection and len(selection_stalls) < options.settles:
+            selection_stalls.append(_stall_after(app, partial(state.select, code)))
     play = _play(app, window, counter, options.play_years)
     return {
         "year_change_ms": year_times,
         "year_change_cpu_ms": year_cpu,
         "year_settle_ms": settle_stalls,
+        "selection_settle_ms": selection_stalls or [0.0],
         "selection_ms": selection_times,
         "selection_cpu_ms": selection_cpu,
         "play": play,
@@ -641,7 +650,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--selections", type=int, help="selection changes (40; quick 20)")
     parser.add_argument("--play-years", type=int, default=80, help="years played (80)")
     parser.add_argument(
-        "--settles", type=int, help="year changes watched for deferred work (10; quick 5)"
+        "--settles",
+        type=int,
+        help="year changes and selections watched for deferred work (10; quick 5)",
     )
     parser.add_argument("--seed", type=int, default=1, help="seed of the year/partner sequence")
     parser.add_argument(

@@ -30,6 +30,7 @@ def _check_dataset(report: dict[str, Any], play_years: int) -> None:
         "year_change_ms",
         "year_change_cpu_ms",
         "year_settle_ms",
+        "selection_settle_ms",
         "selection_ms",
         "selection_cpu_ms",
     ):
