@@ -184,6 +184,11 @@ class ChildRun:
 def run_child(arguments: Sequence[str]) -> ChildRun:
     """Run ``python -m afgui.bench --child …`` offscreen; its peak RSS comes from wait4."""
     environment = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    # A returning user's Python reads the byte-code it wrote on the first start (an
+    # installed or frozen afgui has it from the start); the unmeasured warm-up run writes
+    # it here. Without this, an environment that forbids writing it (CI machines often
+    # set PYTHONDONTWRITEBYTECODE) would compile afgui's modules at every measured start.
+    environment.pop("PYTHONDONTWRITEBYTECODE", None)
     command = [sys.executable, "-m", "afgui.bench", "--child", *arguments]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.monotonic_ns()

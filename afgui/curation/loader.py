@@ -20,9 +20,10 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
 from afgui.domain.dates import DateFormatError, parse_calendar_date, parse_fact_date
 from afgui.domain.model import (
@@ -62,10 +63,14 @@ _ACTOR_CODE = re.compile(r"^[A-Z][A-Z0-9]{1,15}$")
 _ISO2 = re.compile(r"^[A-Z]{2}$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
-# The C loader is much faster; both are safe loaders (no tags that build Python objects).
-_YamlLoader: type[yaml.SafeLoader | yaml.CSafeLoader] = getattr(
-    yaml, "CSafeLoader", yaml.SafeLoader
-)
+
+def _yaml_loader() -> type[yaml.SafeLoader | yaml.CSafeLoader]:
+    """The C loader where there is one, being much faster; both are safe loaders (no tags
+    that build Python objects)."""
+    import yaml  # only when sources are read: a returning user's start never parses them
+
+    loader: type[yaml.SafeLoader | yaml.CSafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return loader
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -298,6 +303,8 @@ def _choices(enum: Any) -> str:
 
 
 def _parse_yaml(name: str, data: bytes, problems: list[Problem]) -> Any:
+    import yaml  # see _yaml_loader
+
     if isinstance(data, _Unreadable):
         problems.append(Problem(name, "", "", data.reason))
         return None
@@ -310,7 +317,7 @@ def _parse_yaml(name: str, data: bytes, problems: list[Problem]) -> Any:
         if _too_deep(text):
             problems.append(Problem(name, "", "", f"nested more than {MAX_NESTING} levels deep"))
             return None
-        return yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a safe loader
+        return yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a safe loader
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -323,8 +330,10 @@ def _parse_yaml(name: str, data: bytes, problems: list[Problem]) -> Any:
 
 def _too_deep(text: str) -> bool:
     """Whether collections nest deeper than ``MAX_NESTING``, from the (iterative) event stream."""
+    import yaml  # see _yaml_loader
+
     depth = 0
-    for event in yaml.parse(text, Loader=_YamlLoader):
+    for event in yaml.parse(text, Loader=_yaml_loader()):
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_NESTING:
