@@ -18,6 +18,7 @@ from afgui.domain.measures import (
     StatusEvent,
     ViewSide,
     aid_points,
+    counts_toward,
     decay,
     event_weight,
     explain_strength,
@@ -340,3 +341,33 @@ def test_no_data_stays_no_data(facts: list[Fact], side: ViewSide) -> None:
             assert total is None and status is None
         else:
             assert total is not None and status is not None
+
+
+def test_a_cumulative_total_is_not_an_event() -> None:
+    """ "Total aid reached $2 billion" restates aid of the years before: it is shown as a
+    figure but counts neither in the strength nor in the status."""
+    package = fact(
+        "jpn-2002-package",
+        FactKind.AID_PLEDGE,
+        "2002",
+        2,
+        partners=("JPN",),
+        amount=Amount(5e8, "USD", AmountKind.COMMITMENT),
+    )
+    total = fact(
+        "jpn-2002-total",
+        FactKind.AID_PLEDGE,
+        "2002",
+        2,
+        partners=("JPN",),
+        amount=Amount(2e9, "USD", AmountKind.CUMULATIVE_TOTAL),
+    )
+    assert counts_toward(package, GOV)
+    assert not counts_toward(total, GOV)
+    assert value([package, total], 2002) == pytest.approx(value([package], 2002))
+    assert value([total], 2002) is None
+    assert status_in([total], 2002, GOV, LAST) is None
+    assert [p.fact_id for p in aid_points([package, total], "JPN")] == [
+        "jpn-2002-package",
+        "jpn-2002-total",
+    ]

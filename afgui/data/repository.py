@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from afgui.data.schema import (
@@ -277,7 +277,8 @@ class FactOrderBatch:
     year :data:`NO_YEAR` when unknown); ``end_years`` holds :data:`NO_YEAR` for an open
     end. ``codes`` is ``(side + 1) * CODE_SIDE_BASE + kind * CODE_KIND_BASE + tone +
     CODE_TONE_OFFSET``: ``side`` the index of the fact's Afghan side in ``AfghanSide``
-    when the fact is direct (dated, not third-party, not a second report), else -1;
+    when the fact is direct (dated, not third-party, not a second report, not a cumulative
+    total of aid: see ``afgui.domain.measures.counts_toward``), else -1;
     ``kind`` the index of its kind in ``FactKind``; the tone clipped to its range.
     """
 
@@ -299,6 +300,10 @@ def iter_fact_order_batches(session: Session, batch_size: int = 50_000) -> Itera
         FactRow.year.is_not(None),
         FactRow.third_party.is_(False),
         FactRow.same_event_as.is_(None),
+        or_(
+            FactRow.amount_kind.is_(None),
+            FactRow.amount_kind != AmountKind.CUMULATIVE_TOTAL.value,
+        ),
     )
     side = case((direct, case(sides, value=FactRow.afghan_side, else_=-1)), else_=-1)
     kind = case(kinds, value=FactRow.kind, else_=len(kinds) - 1)

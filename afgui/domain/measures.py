@@ -21,9 +21,11 @@ plain words, with a worked example):
    is nearly the identity for small sums. Each fact's reported contribution is its raw
    contribution times ``value / S``, so the contributions always add up to the value.
 
-Only direct facts count: dated, not third-party, with an Afghan side in the view, and not
-a second report of an event another fact already records (``same_event_as``). No counted
-fact at or before a year means *no data* (``None``), which is not the neutral 0.
+Only direct facts count: dated, not third-party, with an Afghan side in the view, not a
+second report of an event another fact already records (``same_event_as``), and not a
+cumulative total ("total aid reached $2 billion"), which restates aid given over the years
+before it rather than being an event of its date. No counted fact at or before a year
+means *no data* (``None``), which is not the neutral 0.
 
 Weights: Goldstein, J. S. (1992) "A Conflict-Cooperation Scale for WEIS Events Data",
 Journal of Conflict Resolution 36(2):369-385; CAMEO codebook (Schrodt, P. A., 2012,
@@ -218,12 +220,18 @@ def spread_decay(start: int, end: int, year: int) -> float:
     return math.fsum(decay(year - s) for s in range(start, min(end, year) + 1)) / span
 
 
+def is_cumulative_total(fact: Fact) -> bool:
+    """Whether the fact reports a cumulative total of aid, not a new package."""
+    return fact.amount is not None and fact.amount.kind is AmountKind.CUMULATIVE_TOTAL
+
+
 def counts_toward(fact: Fact, side: ViewSide) -> bool:
     """Whether a fact counts in the measures of ``side`` (see the module docstring)."""
     return (
         fact.date.year is not None
         and not fact.third_party
         and fact.same_event_as is None
+        and not is_cumulative_total(fact)
         and fact.afghan_side in VIEW_SIDES[side]
     )
 

@@ -25,7 +25,7 @@ from PySide6.QtCore import QElapsedTimer, QEvent, QMargins, QSize, Qt, QTimer
 from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent, QTextCursor
 from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
 
-from afgui.domain.measures import counts_toward
+from afgui.domain.measures import counts_toward, is_cumulative_total
 from afgui.domain.model import Actor, Fact, Government, Source
 from afgui.domain.vocab import DatePrecision
 from afgui.services.catalog import Catalog, FactWindow
@@ -387,6 +387,11 @@ def _fact_html(
         parts.append(
             "<br><span class='faint'>Between foreign actors about Afghanistan; "
             "not counted in the strength.</span>"
+        )
+    elif is_cumulative_total(fact):
+        parts.append(
+            "<br><span class='faint'>A cumulative total of aid, which restates the aid of "
+            "the years before: not counted in the strength, never added to packages.</span>"
         )
     parts.append("</td></tr></table>")
     return "".join(parts)
