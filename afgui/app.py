@@ -260,7 +260,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.close()
         return 0
 
-    install_error_reporter(window)
+    restore_excepthook = install_error_reporter(window)
+    # Errors while the app tears down are printed as usual, not shown over a closed window.
+    app.aboutToQuit.connect(restore_excepthook)
     if opened.kept_aside:
         # The user of the window reads no stderr: say where a bad database file was kept.
         # Not modal: the window works at once, the notice stays until it is closed.

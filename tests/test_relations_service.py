@@ -277,3 +277,25 @@ def test_cube_agrees_with_reference_property(
         _assert_agrees(RelationsService(engine, catalog), catalog)
     finally:
         engine.dispose()
+
+
+def test_a_total_without_a_figure_counts_as_the_reference_says(
+    tmp_path: Path, measures_corpus: Corpus
+) -> None:
+    """A row of a hand-made database with the cumulative kind but no amount reads as a Fact
+    without an amount, which counts: the cube (from SQL) and ``explain`` must agree."""
+    from sqlalchemy import text
+
+    engine = make_engine(sqlite_url(tmp_path / "odd.sqlite3"))
+    try:
+        build_database(engine, measures_corpus)
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE facts SET amount = NULL WHERE id = 'jpn-2002-total'"))
+        catalog = Catalog(engine)
+        service = RelationsService(engine, catalog)
+        explanation = service.explain("JPN", 2002, GOV)
+        assert "jpn-2002-total" in {c.fact.id for c in explanation.contributions}
+        assert service.cell("JPN", 2002, GOV).value == pytest.approx(explanation.value)
+        assert explanation.value == pytest.approx(tanh10(2 * 5.2))
+    finally:
+        engine.dispose()

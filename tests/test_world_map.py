@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QHelpEvent, QImage, QWheelEvent
@@ -11,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.qtbot import QtBot
 
 from afgui.ui import map_geometry, palette
-from afgui.ui.world_map import MAX_ZOOM, MIN_ZOOM, MapStyle, WorldMapView
+from afgui.ui.world_map import MAX_ZOOM, MIN_ZOOM, MapStyle, WorldMapView, _grey_dilate
 
 WIDTH, HEIGHT = 1000, 600
 RED = QColor("#d7301f")
@@ -425,3 +426,14 @@ def _changed_pixels(before: QImage, after: QImage, area: tuple[int, int, int, in
             px, py = int(x * ratio), int(y * ratio)
             changed += before.pixel(px, py) != after.pixel(px, py)
     return changed
+
+
+def test_outline_bands_of_sprites_thinner_than_the_band() -> None:
+    """A selection panned to the view's edge leaves a sprite a few pixels tall; at a 2x
+    screen the halo's radius (4.6 px) reaches past it."""
+    values = np.zeros((2, 50), dtype=np.uint8)
+    values[0, 25] = 255
+    grown = _grey_dilate(values, 4.6)
+    assert grown.shape == (2, 50)
+    assert grown[1, 25] == 255 and grown[0, 29] == 255 and grown[1, 21] == 255
+    assert grown[0, 31] == 0 and grown[0, 19] == 0

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, not_, select
 from sqlalchemy.orm import Session
 
 from afgui.data.schema import (
@@ -300,9 +300,14 @@ def iter_fact_order_batches(session: Session, batch_size: int = 50_000) -> Itera
         FactRow.year.is_not(None),
         FactRow.third_party.is_(False),
         FactRow.same_event_as.is_(None),
-        or_(
-            FactRow.amount_kind.is_(None),
-            FactRow.amount_kind != AmountKind.CUMULATIVE_TOTAL.value,
+        # Not a cumulative total of aid, exactly as a Fact read from the row would say
+        # (``is_cumulative_total``: an amount with a value, a currency and that kind).
+        not_(
+            and_(
+                FactRow.amount.is_not(None),
+                func.coalesce(FactRow.currency, "") != "",
+                func.coalesce(FactRow.amount_kind, "") == AmountKind.CUMULATIVE_TOTAL.value,
+            )
         ),
     )
     side = case((direct, case(sides, value=FactRow.afghan_side, else_=-1)), else_=-1)

@@ -3,9 +3,9 @@
 Qt calls the app's slots from its event loop; an exception escaping one is handed to
 ``sys.excepthook``, which by default prints a traceback to a terminal that a desktop
 user does not have, and the window carries on as if nothing happened. The reporter
-installed here still prints it, then tells the user in a non-modal message box (each
-distinct error once), so a view that stopped following the year is not mistaken for
-data.
+installed here still prints it, then tells the user in a non-modal message box (one at
+a time; an error repeating from the same place once), so a view that stopped following
+the year is not mistaken for data.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None]
 def install_error_reporter(window: QWidget) -> Callable[[], None]:
     """Report uncaught exceptions over ``window``; returns what puts the old hook back."""
     previous: ExceptHook = sys.excepthook
-    shown: set[str] = set()
+    seen: set[tuple[str, str]] = set()
+    open_boxes: list[QMessageBox] = []
 
     def report(
         kind: type[BaseException], error: BaseException, trace: TracebackType | None
@@ -34,9 +35,12 @@ def install_error_reporter(window: QWidget) -> Callable[[], None]:
         if issubclass(kind, KeyboardInterrupt | SystemExit):
             return
         summary = f"{kind.__name__}: {error}"
-        if summary in shown:
+        # The same error from the same place is one error, whatever its message carries
+        # (a partner's code, an array's shape): a repeating paint or timer shows one box.
+        key = (kind.__name__, _where(trace) or summary)
+        if key in seen or any(box.isVisible() for box in open_boxes):
             return
-        shown.add(summary)
+        seen.add(key)
         box = QMessageBox(
             QMessageBox.Icon.Critical,
             "afgui: unexpected error",
@@ -49,7 +53,8 @@ def install_error_reporter(window: QWidget) -> Callable[[], None]:
         )
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setWindowModality(Qt.WindowModality.NonModal)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda _result: open_boxes.remove(box))
+        open_boxes.append(box)
         box.show()
 
     sys.excepthook = report
@@ -58,3 +63,12 @@ def install_error_reporter(window: QWidget) -> Callable[[], None]:
         sys.excepthook = previous
 
     return restore
+
+
+def _where(trace: TracebackType | None) -> str:
+    """``file:line`` of the innermost frame of ``trace`` ("" without one)."""
+    if trace is None:
+        return ""
+    while trace.tb_next is not None:
+        trace = trace.tb_next
+    return f"{trace.tb_frame.f_code.co_filename}:{trace.tb_lineno}"

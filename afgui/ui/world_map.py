@@ -1139,6 +1139,8 @@ def _grey_dilate(values: npt.NDArray[np.uint8], radius: float) -> npt.NDArray[np
     grown = values.copy()
     height, width = values.shape
     for dy, dx in _disc_offsets(radius):
+        if abs(dy) >= height or abs(dx) >= width:
+            continue  # reaches past a sprite thinner than the radius: nothing to take
         np.maximum(
             grown[max(-dy, 0) : height - max(dy, 0), max(-dx, 0) : width - max(dx, 0)],
             values[max(dy, 0) : height - max(-dy, 0), max(dx, 0) : width - max(-dx, 0)],
