@@ -119,3 +119,50 @@ def test_an_unwritable_cache_only_costs_time(
     _service(fixture_engine)
     _service(fixture_engine)
     assert len(builds) == 2
+
+
+def _aged(path: Path, days: float) -> Path:
+    moment = os.path.getmtime(path) - days * 86_400
+    os.utime(path, (moment, moment))
+    return path
+
+
+def test_unused_entries_and_old_leftovers_are_pruned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cube_cache, "cache_directory", lambda: tmp_path)
+    old_cube = tmp_path / "cube-old.npz"
+    old_cube.write_bytes(b"x")
+    old_index = tmp_path / "index-old"
+    old_index.mkdir()
+    (old_index / "header.json").write_text("{}")
+    recent_cube = tmp_path / "cube-recent.npz"
+    recent_cube.write_bytes(b"x")
+    old_leftover = tmp_path / ".index-old-x1"
+    old_leftover.mkdir()
+    fresh_leftover = tmp_path / ".cube-new-x2.npz"
+    fresh_leftover.write_bytes(b"x")
+    other = tmp_path / "something-else"
+    other.write_bytes(b"x")
+    kept_anyway = tmp_path / "cube-kept.npz"
+    kept_anyway.write_bytes(b"x")
+    for path in (old_cube, old_index, old_leftover, other, kept_anyway):
+        _aged(path, cube_cache.UNUSED_DAYS + 1)
+    removed = cube_cache.prune(keep=[kept_anyway])
+    assert sorted(removed) == sorted([old_cube.name, old_index.name, old_leftover.name])
+    assert {path.name for path in tmp_path.iterdir()} == {
+        recent_cube.name,
+        fresh_leftover.name,
+        other.name,
+        kept_anyway.name,
+    }
+
+
+def test_loading_marks_an_entry_as_used(fixture_engine: Engine, builds: list[str]) -> None:
+    _service(fixture_engine)
+    (stored,) = cube_cache.cache_directory().glob("cube-*.npz")
+    _aged(stored, cube_cache.UNUSED_DAYS + 1)
+    _service(fixture_engine)
+    assert builds == [str(fixture_engine.url)]  # the second start loaded it
+    cube_cache.prune()
+    assert stored.exists()

@@ -17,10 +17,15 @@ foreign cache file — means no cache: the cube is built as usual. Writes are at
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import json
+import os
+import shutil
+import time
 import zipfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,6 +118,7 @@ def load(key: str) -> CachedCube | None:
             )
     except (OSError, KeyError, ValueError, TypeError, zipfile.BadZipFile):
         return None
+    mark_used(path)
     years = cube.last_year - cube.first_year + 1
     shape = cube.raw.shape
     if (
@@ -141,3 +147,55 @@ def store(key: str, cube: CachedCube) -> None:
         has_data=cube.has_data,
         statuses=cube.statuses,
     )
+    prune(keep=[directory / f"cube-{key}.npz"])
+
+
+# Pruning ---------------------------------------------------------------------------------
+
+#: Cached cubes and fact indexes not used for this many days are removed whenever a new
+#: one is stored. Every afgui upgrade or database rebuild makes a new key, so the old
+#: entries (30 MB for the index of a million facts) would otherwise stay for ever; entries
+#: in use are kept, so two installations sharing a database do not delete each other's.
+UNUSED_DAYS = 30
+#: Leftovers of an interrupted write (``.cube-…``, ``.index-…``) older than this go too.
+LEFTOVER_HOURS = 24
+
+
+def mark_used(path: Path) -> None:
+    """Note that the cache entry ``path`` was just used (its modification time)."""
+    with contextlib.suppress(OSError):
+        os.utime(path)
+
+
+def prune(keep: Collection[Path] = (), now: float | None = None) -> list[str]:
+    """Remove unused cache entries and old leftovers (see :data:`UNUSED_DAYS`), never
+    those in ``keep``; returns the names removed. Failures are ignored: pruning only
+    saves disk space."""
+    moment = time.time() if now is None else now
+    kept = {Path(path).name for path in keep}
+    removed: list[str] = []
+    try:
+        entries = list(cache_directory().iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        name = entry.name
+        if name in kept:
+            continue
+        if name.startswith(("cube-", "index-")):
+            limit = UNUSED_DAYS * 86_400
+        elif name.startswith((".cube-", ".index-")):
+            limit = LEFTOVER_HOURS * 3_600
+        else:
+            continue
+        try:
+            if moment - entry.stat().st_mtime <= limit:
+                continue
+            if entry.is_dir():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+        except OSError:
+            continue
+        removed.append(name)
+    return removed

@@ -372,7 +372,10 @@ def load(key: str) -> FactIndex | None:
         )
     except (OSError, KeyError, ValueError, TypeError, AttributeError):
         return None
-    return index if _consistent(index) else None
+    if not _consistent(index):
+        return None
+    cube_cache.mark_used(where)
+    return index
 
 
 def _consistent(index: FactIndex) -> bool:
@@ -434,6 +437,8 @@ def store(key: str, index: FactIndex) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             shutil.rmtree(temporary)
+        return
+    cube_cache.prune(keep=[final])
 
 
 def load_or_build(engine: Engine) -> FactIndex:
