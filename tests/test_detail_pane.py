@@ -28,6 +28,7 @@ from afgui.ui.detail_pane import (
     nearest_window,
     render_body_parts,
 )
+from afgui.ui.state import AppState
 from tests.window_support import make_state, services
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
@@ -231,12 +232,12 @@ def test_an_actor_without_facts_can_be_selected(pane: DetailPane) -> None:
     assert "Timeline · 0 facts" in text
 
 
-def test_a_long_timeline_is_added_in_steps_and_ends_as_one_render(
+@pytest.fixture
+def stepping_pane(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, fixture_engine: Engine
-) -> None:
-    """A new partner's first facts show at once, the rest follow after the paint; the
-    finished pane reads exactly as the whole document rendered in one go."""
-    # The fixture's partners have two facts at most: none at once, then one per step.
+) -> tuple[DetailPane, AppState, str]:
+    """A pane that lays out no timeline fact at once and adds one per step, in 2001, with
+    the fixture partner that has the most facts (two: the fixture's partners have few)."""
     monkeypatch.setattr(detail_pane, "FIRST_FACTS", 0)
     monkeypatch.setattr(detail_pane, "ADD_BUDGET_MS", 0)
     catalog, relations = services(fixture_engine)
@@ -245,32 +246,39 @@ def test_a_long_timeline_is_added_in_steps_and_ends_as_one_render(
     qtbot.addWidget(pane)
     code = max(relations.partners(), key=lambda partner: len(catalog.facts_of(partner)))
     assert len(catalog.facts_of(code)) >= 2
+    return pane, state, code
+
+
+def _whole_text(pane: DetailPane, code: str) -> str:
+    """The body as one ``setHtml`` of the whole document would read."""
+    whole = QTextDocument()
+    whole.setHtml(pane._render_body_of(code).html)
+    return whole.toPlainText()
+
+
+def test_a_long_timeline_is_added_in_steps_and_ends_as_one_render(
+    qtbot: QtBot, stepping_pane: tuple[DetailPane, AppState, str]
+) -> None:
+    """A new partner's first facts show at once, the rest follow after the paint; the
+    finished pane reads exactly as the whole document rendered in one go."""
+    pane, state, code = stepping_pane
     state.select(code)
     assert pane.body_pending
     first = pane.browser.toPlainText()
     qtbot.waitUntil(lambda: not pane.body_pending, timeout=5000)
     stepped = pane.browser.toPlainText()
     assert len(stepped) > len(first)
-    whole = QTextDocument()
-    whole.setHtml(pane._render_body_of(code).html)
-    assert stepped == whole.toPlainText()
+    assert stepped == _whole_text(pane, code)
 
 
-def test_year_changes_and_comparisons_render_the_whole_timeline_at_once(
-    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, fixture_engine: Engine
+def test_year_changes_render_the_whole_timeline_at_once(
+    stepping_pane: tuple[DetailPane, AppState, str],
 ) -> None:
-    monkeypatch.setattr(detail_pane, "FIRST_FACTS", 0)
-    catalog, relations = services(fixture_engine)
-    state = make_state(relations, year=2001)
-    pane = DetailPane(state, catalog, relations)
-    qtbot.addWidget(pane)
-    code = max(relations.partners(), key=lambda partner: len(catalog.facts_of(partner)))
+    pane, state, code = stepping_pane
     state.select(code)
     pane.flush()
     assert not pane.body_pending
     state.set_year(2002)
     pane.flush()  # the deferred body of the new year, in one go
     assert not pane.body_pending
-    whole = QTextDocument()
-    whole.setHtml(pane._render_body_of(code).html)
-    assert pane.browser.toPlainText() == whole.toPlainText()
+    assert pane.browser.toPlainText() == _whole_text(pane, code)

@@ -239,7 +239,8 @@ def test_formal_events_in_one_year_follow_their_dates() -> None:
     assert series[-2:] == [DiplomaticStatus.EMBASSY_CLOSED] * 2
 
 
-def test_aid_points_keep_totals_apart_from_packages() -> None:
+def _package_and_total() -> tuple[Fact, Fact]:
+    """A $500 million package and the $2 billion cumulative total that includes it."""
     package = fact(
         "jpn-2002-package",
         FactKind.AID_PLEDGE,
@@ -256,6 +257,11 @@ def test_aid_points_keep_totals_apart_from_packages() -> None:
         partners=("JPN",),
         amount=Amount(2e9, "USD", AmountKind.CUMULATIVE_TOTAL),
     )
+    return package, total
+
+
+def test_aid_points_keep_totals_apart_from_packages() -> None:
+    package, total = _package_and_total()
     joint = fact(
         "usa-2002-joint",
         FactKind.AID_PLEDGE,
@@ -344,24 +350,9 @@ def test_no_data_stays_no_data(facts: list[Fact], side: ViewSide) -> None:
 
 
 def test_a_cumulative_total_is_not_an_event() -> None:
-    """ "Total aid reached $2 billion" restates aid of the years before: it is shown as a
-    figure but counts neither in the strength nor in the status."""
-    package = fact(
-        "jpn-2002-package",
-        FactKind.AID_PLEDGE,
-        "2002",
-        2,
-        partners=("JPN",),
-        amount=Amount(5e8, "USD", AmountKind.COMMITMENT),
-    )
-    total = fact(
-        "jpn-2002-total",
-        FactKind.AID_PLEDGE,
-        "2002",
-        2,
-        partners=("JPN",),
-        amount=Amount(2e9, "USD", AmountKind.CUMULATIVE_TOTAL),
-    )
+    """A total ("total aid reached $2 billion") restates the aid of the years before: it
+    is shown as a figure but counts neither in the strength nor in the status."""
+    package, total = _package_and_total()
     assert counts_toward(package, GOV)
     assert not counts_toward(total, GOV)
     assert value([package, total], 2002) == pytest.approx(value([package], 2002))
