@@ -24,9 +24,9 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     build = measures._build_cube
 
-    def counting(engine: Engine, catalog: Catalog) -> cube_cache.CachedCube:
-        calls.append(str(engine.url))
-        return build(engine, catalog)
+    def counting(catalog: Catalog) -> cube_cache.CachedCube:
+        calls.append(str(catalog.database.get().url))
+        return build(catalog)
 
     monkeypatch.setattr(measures, "_build_cube", counting)
     return calls

@@ -14,6 +14,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, func, not_, select
 from sqlalchemy.orm import Session
 
+from afgui.data.packing import (
+    CODE_KIND_BASE,
+    CODE_SIDE_BASE,
+    CODE_TONE_OFFSET,
+    NO_YEAR,
+    TIME_BASE,
+)
 from afgui.data.schema import (
     ActorNameRow,
     ActorRow,
@@ -255,18 +262,6 @@ def load_facts_by_ids(session: Session, fact_ids: Sequence[str]) -> list[Fact]:
     ids = list(fact_ids)
     partners = _partners_of(session, ids)
     return _facts_from(session, FactRow.id.in_(ids), partners)
-
-
-#: Stands for an unknown year (or an open end) in the index columns below: larger than
-#: any year, so undated facts sort last, as in ``FactDate.sort_key``.
-NO_YEAR = 32_767
-
-
-#: Packing of :class:`FactOrderBatch` columns (one integer instead of several per fact).
-TIME_BASE = 10_000
-CODE_SIDE_BASE = 10_000
-CODE_KIND_BASE = 100
-CODE_TONE_OFFSET = 50
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,10 +12,9 @@ import datetime as dt
 from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-# Raise on any change to the tables below; a database of another version is rebuilt
-# (when it is afgui's own default) or refused with a clear message.
-SCHEMA_VERSION = 2
-APPLICATION_ID = "afgui"
+# SCHEMA_VERSION is raised on any change to the tables below (afgui.data.versions).
+from afgui.data.versions import APPLICATION_ID as APPLICATION_ID
+from afgui.data.versions import SCHEMA_VERSION as SCHEMA_VERSION
 
 
 class Base(DeclarativeBase):

@@ -14,17 +14,20 @@ from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
-from afgui.data import repository
+from afgui.data.lazy_engine import LazyEngine
 from afgui.domain.model import Actor, Fact, Government, Source
 from afgui.services import fact_index
 from afgui.services.fact_index import FactIndex
 
-__all__ = ["FACTS_CACHE_SIZE", "Catalog", "CorpusStats", "FactWindow"]
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+__all__ = ["FACTS_CACHE_SIZE", "Catalog", "CorpusStats", "FactWindow", "ReferenceData"]
 
 #: Partners whose facts stay loaded. The detail pane and the relation explanations both
 #: ask for the selected partner's facts, again whenever the year settles; a partner of a
@@ -60,33 +63,68 @@ class CorpusStats:
     per_decade: tuple[tuple[str, int], ...]
 
 
+@dataclass(frozen=True, slots=True)
+class ReferenceData:
+    """The small tables read once and kept: actors, Afghan governments, sources."""
+
+    actors: tuple[Actor, ...]
+    governments: tuple[Government, ...]
+    sources: tuple[Source, ...]
+
+
 class Catalog:
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+    """Reads the database (``engine``, made on first query when lazy).
+
+    ``reference`` gives the reference data when it is known already (kept from an
+    earlier start, :mod:`afgui.services.quick_start`), so none of it is queried.
+    """
+
+    def __init__(self, engine: Engine | LazyEngine, reference: ReferenceData | None = None) -> None:
+        self._database = LazyEngine.of(engine)
+        self._reference = reference
         self._facts_of: OrderedDict[str, tuple[Fact, ...]] = OrderedDict()
         self._facts_lock = threading.Lock()
         self._near: dict[tuple[str, int, int], tuple[Fact, ...]] = {}
         self._index: FactIndex | None = None
         self._index_lock = threading.Lock()
 
-    @cached_property
+    @property
+    def database(self) -> LazyEngine:
+        return self._database
+
+    def _session(self) -> Session:
+        from sqlalchemy.orm import Session
+
+        return Session(self._database.get())
+
+    @property
+    def reference(self) -> ReferenceData:
+        if self._reference is None:
+            from afgui.data import repository
+
+            with self._session() as session:
+                self._reference = ReferenceData(
+                    actors=tuple(repository.load_actors(session)),
+                    governments=tuple(repository.load_governments(session)),
+                    sources=tuple(repository.load_sources(session)),
+                )
+        return self._reference
+
+    @property
     def actors(self) -> tuple[Actor, ...]:
-        with Session(self._engine) as session:
-            return tuple(repository.load_actors(session))
+        return self.reference.actors
 
     @cached_property
     def actors_by_code(self) -> dict[str, Actor]:
         return {actor.code: actor for actor in self.actors}
 
-    @cached_property
+    @property
     def governments(self) -> tuple[Government, ...]:
-        with Session(self._engine) as session:
-            return tuple(repository.load_governments(session))
+        return self.reference.governments
 
-    @cached_property
+    @property
     def sources(self) -> tuple[Source, ...]:
-        with Session(self._engine) as session:
-            return tuple(repository.load_sources(session))
+        return self.reference.sources
 
     @cached_property
     def sources_by_id(self) -> dict[str, Source]:
@@ -97,7 +135,9 @@ class Catalog:
         return tuple(g for g in self.governments if g.held_kabul_in(year))
 
     def facts(self) -> list[Fact]:
-        with Session(self._engine) as session:
+        from afgui.data import repository
+
+        with self._session() as session:
             return repository.load_facts(session)
 
     def facts_of(self, actor_code: str) -> list[Fact]:
@@ -107,7 +147,9 @@ class Catalog:
             if cached is not None:
                 self._facts_of.move_to_end(actor_code)
                 return list(cached)
-        with Session(self._engine) as session:
+        from afgui.data import repository
+
+        with self._session() as session:
             loaded = tuple(repository.load_facts_of_partner(session, actor_code))
         with self._facts_lock:
             self._facts_of[actor_code] = loaded
@@ -123,7 +165,7 @@ class Catalog:
         """
         with self._index_lock:
             if self._index is None:
-                self._index = fact_index.load_or_build(self._engine)
+                self._index = fact_index.load_or_build(self._database)
             return self._index
 
     def facts_near(self, actor_code: str, year: int, limit: int) -> FactWindow:
@@ -144,7 +186,9 @@ class Catalog:
             kept = self._near.get(key)
         if kept is None:
             ids = self.fact_index().fact_ids(links.facts[start:end])
-            with Session(self._engine) as session:
+            from afgui.data import repository
+
+            with self._session() as session:
                 kept = tuple(repository.load_facts_by_ids(session, ids))
             with self._facts_lock:
                 # The same window again (a year change inside it) costs no query.
@@ -163,7 +207,9 @@ class Catalog:
             known = {fact.id: fact for facts in self._near.values() for fact in facts}
         missing = [fact_id for fact_id in fact_ids if fact_id not in known]
         if missing:
-            with Session(self._engine) as session:
+            from afgui.data import repository
+
+            with self._session() as session:
                 known.update((f.id, f) for f in repository.load_facts_by_ids(session, missing))
         return {fact_id: known[fact_id] for fact_id in fact_ids if fact_id in known}
 

@@ -28,15 +28,18 @@ import zipfile
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 import platformdirs
-from sqlalchemy import Engine
 
 from afgui import __version__
 from afgui.data.cache_files import save_arrays_atomically
-from afgui.data.engine import read_meta
+from afgui.data.lazy_engine import LazyEngine
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 #: Bump when what is stored changes shape.
 FORMAT = 1
@@ -67,8 +70,18 @@ def cache_directory() -> Path:
     return Path(platformdirs.user_cache_dir("afgui", appauthor=False)) / "measures"
 
 
-def cube_key(engine: Engine) -> str | None:
-    """The cache key of ``engine``'s cube, or None when its cube is not to be cached."""
+def cube_key(source: Engine | LazyEngine) -> str | None:
+    """The cache key of the database's cube, or None when its cube is not to be cached.
+
+    A :class:`LazyEngine` that knows its key (a database verified at an earlier start,
+    :mod:`afgui.services.quick_start`) answers without a query.
+    """
+    lazy = LazyEngine.of(source)
+    if lazy.cache_key is not None:
+        return lazy.cache_key
+    from afgui.data.engine import read_meta
+
+    engine = lazy.get()
     database = engine.url.database
     if engine.dialect.name != "sqlite" or not database or database == ":memory:":
         return None

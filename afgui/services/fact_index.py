@@ -34,18 +34,19 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
-from afgui.data import repository
-from afgui.data.repository import NO_YEAR
+from afgui.data.lazy_engine import LazyEngine
+from afgui.data.packing import CODE_KIND_BASE, CODE_SIDE_BASE, CODE_TONE_OFFSET, NO_YEAR, TIME_BASE
 from afgui.domain.measures import AidPoint
 from afgui.domain.vocab import AmountKind
 from afgui.services import cube_cache
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 __all__ = ["NO_YEAR", "AidColumns", "FactIndex", "PartnerLinks", "build", "load", "store"]
 
@@ -242,14 +243,18 @@ class FactIndex:
         )
 
 
-def build(engine: Engine) -> FactIndex:
+def build(source: Engine | LazyEngine) -> FactIndex:
     """Read the index's columns from the database (one pass, no Fact objects)."""
+    from sqlalchemy.orm import Session
+
+    from afgui.data import repository
+
     # Each batch becomes numpy arrays as it comes: a million facts as Python tuples
     # would hold several hundred megabytes at once.
     id_parts: list[npt.NDArray[np.bytes_]] = []
     int_parts: list[npt.NDArray[np.int32]] = []
     link_parts: list[npt.NDArray[np.bytes_]] = []
-    with Session(engine) as session:
+    with Session(LazyEngine.of(source).get()) as session:
         for batch in repository.iter_fact_order_batches(session):
             id_parts.append(_as_bytes(list(batch.ids)))
             int_parts.append(np.array([batch.times, batch.end_years, batch.codes], np.int32))
@@ -261,9 +266,9 @@ def build(engine: Engine) -> FactIndex:
     times, ends, codes = (
         np.concatenate(int_parts, axis=1) if int_parts else np.empty((3, 0), np.int32)
     )
-    years, orders = np.divmod(times, repository.TIME_BASE)
-    sides, rest = np.divmod(codes, repository.CODE_SIDE_BASE)
-    kinds, tones = np.divmod(rest, repository.CODE_KIND_BASE)
+    years, orders = np.divmod(times, TIME_BASE)
+    sides, rest = np.divmod(codes, CODE_SIDE_BASE)
+    kinds, tones = np.divmod(rest, CODE_KIND_BASE)
     undated = years >= NO_YEAR
     # The reference order: year, month and day (undated all equal and last), then the id,
     # which is the order the rows came in; lexsort is stable.
@@ -301,7 +306,7 @@ def build(engine: Engine) -> FactIndex:
         "fact_kinds": kinds[by_time].astype(np.int8),
         "fact_orders": np.clip(np.where(undated, 0, orders), 0, 9999)[by_time].astype(np.int16),
         # Clipped as the measures read them (the sign picks the weight, the size counts).
-        "fact_tones": (tones - repository.CODE_TONE_OFFSET)[by_time].astype(np.int8),
+        "fact_tones": (tones - CODE_TONE_OFFSET)[by_time].astype(np.int8),
         "link_offsets": link_offsets,
         "link_facts": link_facts,
         "link_years": fact_years[link_facts],
@@ -441,12 +446,12 @@ def store(key: str, index: FactIndex) -> None:
     cube_cache.prune(keep=[final])
 
 
-def load_or_build(engine: Engine) -> FactIndex:
-    """The engine's index: from disk when stored, else built (and stored if it can be)."""
-    key = cube_cache.cube_key(engine)
+def load_or_build(source: Engine | LazyEngine) -> FactIndex:
+    """The database's index: from disk when stored, else built (and stored if it can be)."""
+    key = cube_cache.cube_key(source)
     index = load(key) if key is not None else None
     if index is None:
-        index = build(engine)
+        index = build(source)
         if key is not None:
             store(key, index)
             # Mapped from disk like a stored one, so the built arrays are not kept twice.

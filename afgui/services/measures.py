@@ -23,13 +23,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
-from afgui.data import repository
+from afgui.data.lazy_engine import LazyEngine
 from afgui.domain.measures import (
     DEALING_KINDS,
     DECAY_PER_YEAR,
@@ -55,6 +54,9 @@ from afgui.domain.vocab import TONE_MAX, TONE_MIN, AfghanSide, FactKind
 from afgui.services import cube_cache
 from afgui.services.catalog import Catalog
 from afgui.services.fact_index import NO_YEAR, AidColumns
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 __all__ = [
     "SCALE_MAX",
@@ -104,17 +106,17 @@ class YearOutOfRangeError(ValueError):
 class RelationsService:
     """Relation strength, status and aid of every partner, year and side (see module doc)."""
 
-    def __init__(self, engine: Engine, catalog: Catalog) -> None:
-        self._engine = engine
+    def __init__(self, engine: Engine | LazyEngine, catalog: Catalog) -> None:
+        self._database = LazyEngine.of(engine)
         self._catalog = catalog
         self._parts: OrderedDict[tuple[str, ViewSide], _CountedParts] = OrderedDict()
         self._parts_lock = threading.Lock()
         actors = catalog.actors_by_code
         # A returning user's database has its cube on disk (afgui.services.cube_cache).
-        key = cube_cache.cube_key(engine)
+        key = cube_cache.cube_key(self._database)
         cube = cube_cache.load(key) if key is not None else None
         if cube is None:
-            cube = _build_cube(engine, catalog)
+            cube = _build_cube(catalog)
             if key is not None:
                 cube_cache.store(key, cube)
         self._partners = cube.partners
@@ -296,7 +298,11 @@ class RelationsService:
 
     def all_aid(self) -> tuple[tuple[str, AidPoint], ...]:
         """Every aid figure with its principal partner, by partner then time."""
-        with Session(self._engine) as session:
+        from sqlalchemy.orm import Session
+
+        from afgui.data import repository
+
+        with Session(self._database.get()) as session:
             facts = repository.load_aid_facts(session)
         by_partner: dict[str, list[Fact]] = {}
         for fact in facts:
@@ -327,10 +333,10 @@ class RelationsService:
         return f"year {year} is outside {self._first_year}-{self._last_year}"
 
 
-def _build_cube(engine: Engine, catalog: Catalog) -> cube_cache.CachedCube:
+def _build_cube(catalog: Catalog) -> cube_cache.CachedCube:
     """The strength and status cubes, from the per-partner index's fact columns.
 
-    The index (``catalog.fact_index``, of ``engine``'s database) is built from the
+    The index (``catalog.fact_index``, of the catalog's database) is built from the
     database in one pass when this database has none yet; the cube is then numpy over
     its columns, with no second pass over the facts.
     """
