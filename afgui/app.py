@@ -25,11 +25,11 @@ from typing import NoReturn
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QPointF, Qt, QThread, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
-from sqlalchemy.exc import SQLAlchemyError
 
 from afgui.curation.loader import CurationError
-from afgui.curation.provision import DatabaseUnavailableError, open_database
-from afgui.data.integrity import error_cause
+from afgui.curation.locations import DatabaseUnavailableError, current_sources
+from afgui.data.lazy_engine import LazyEngine
+from afgui.services import quick_start
 from afgui.services.catalog import Catalog
 from afgui.services.measures import RelationsService, ViewSide
 from afgui.ui import menus
@@ -214,19 +214,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     appearance = Appearance(app, options.theme or saved.theme)
 
     try:
-        opened = open_database(options.db)
-        catalog = Catalog(opened.engine)
-        relations = RelationsService(opened.engine, catalog)
+        opened = open_services(options.db)
+        catalog, relations = opened.catalog, opened.relations
         state = initial_state(options, catalog, relations, saved)
         # The window's first queries (the selected partner's facts) may meet damage too.
         window = MainWindow(state, catalog, relations, country_names())
-    except (DatabaseUnavailableError, CurationError, UsageError, SQLAlchemyError) as error:
-        # SQLAlchemyError: an explicit --db file damaged in a way only reading reveals.
-        message = (
-            f"cannot read the database: {error_cause(error)}"
-            if isinstance(error, SQLAlchemyError)
-            else str(error)
-        )
+    except _start_errors() as error:
+        message = _start_error_message(error)
         print(f"afgui: {message}", file=sys.stderr)
         if not options.headless:
             box = QMessageBox(QMessageBox.Icon.Critical, "afgui", message)
@@ -235,6 +229,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     for warning in opened.warnings:
         print(f"afgui: {warning}", file=sys.stderr)
+    if opened.remember is not None:
+        opened.remember()
+    # What the first query needs (SQLAlchemy, the engine) is made while the user looks.
+    window.first_painted.connect(catalog.database.warm_up)
 
     menus.install(window, catalog, relations, appearance)
     size = options.size or (HEADLESS_SIZE if options.headless else DEFAULT_SIZE)
@@ -246,6 +244,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         app.aboutToQuit.connect(lambda: store.save(capture(window, appearance.scheme)))
 
     if options.headless:
+        # Built now rather than after the first paint: what is saved shows everything.
+        window.charts  # noqa: B018
         _settle()
         if options.screenshot is not None and not _saved(
             options.screenshot, lambda path: window.grab().save(str(path))
@@ -281,6 +281,84 @@ def main(argv: Sequence[str] | None = None) -> int:
         geometry_path = options.e2e_geometry
         QTimer.singleShot(GEOMETRY_DELAY_MS, lambda: _write_geometry(window, geometry_path))
     return app.exec()
+
+
+@dataclass(frozen=True)
+class OpenedServices:
+    """The services of the database asked for, and what opening it had to say."""
+
+    catalog: Catalog
+    relations: RelationsService
+    warnings: tuple[str, ...]
+    #: Warnings about bad files left untouched beside the database in use (shown in the
+    #: window, see ``OpenedDatabase.kept_aside``).
+    kept_aside: tuple[str, ...]
+    #: Writes the quick-start record once the window stands (None: nothing to record).
+    remember: Callable[[], object] | None = None
+
+
+def open_services(db: str | None) -> OpenedServices:
+    """The catalogue and the relations of ``db`` (None: the default database).
+
+    A database found as an earlier start left it (:mod:`afgui.services.quick_start`) is
+    used without SQLAlchemy until its first query; any other is opened, verified and
+    built if need be the usual way (:func:`afgui.curation.provision.open_database`), and
+    recorded for the next start.
+    """
+    requested = db or ""
+    _, sources_hash = current_sources()
+    record = quick_start.recall(requested, sources_hash)
+    if record is not None:
+        database = record.database()
+        catalog = Catalog(database, record.reference)
+        return OpenedServices(
+            catalog, RelationsService(database, catalog), record.warnings, kept_aside=()
+        )
+
+    from afgui.curation.provision import open_database
+    from afgui.data.engine import sqlite_path, sqlite_url
+
+    opened = open_database(db)
+    database = LazyEngine(engine=opened.engine)
+    catalog = Catalog(database)
+    relations = RelationsService(database, catalog)
+    path = sqlite_path(opened.url)
+    remember = None
+    if path is not None and not opened.kept_aside:
+        file = path.resolve()
+
+        def remember() -> bool:
+            return quick_start.remember(
+                requested,
+                sources_hash,
+                url=sqlite_url(file),
+                path=file,
+                read_only=db is None,
+                database=database,
+                reference=catalog.reference,
+                warnings=opened.warnings,
+            )
+
+    return OpenedServices(catalog, relations, opened.warnings, opened.kept_aside, remember)
+
+
+def _start_errors() -> tuple[type[BaseException], ...]:
+    """What a start reports in one line: bad data, bad options, an unusable database."""
+    errors: tuple[type[BaseException], ...] = (DatabaseUnavailableError, CurationError, UsageError)
+    # Only raised once SQLAlchemy is imported: an explicit --db file damaged in a way only
+    # reading reveals. A start that never imported it cannot have met one.
+    exc = sys.modules.get("sqlalchemy.exc")
+    if exc is not None:
+        errors = (*errors, exc.SQLAlchemyError)
+    return errors
+
+
+def _start_error_message(error: BaseException) -> str:
+    if isinstance(error, (DatabaseUnavailableError, CurationError, UsageError)):
+        return str(error)
+    from afgui.data.integrity import error_cause
+
+    return f"cannot read the database: {error_cause(error)}"
 
 
 def _write_geometry(window: MainWindow, path: Path) -> None:

@@ -32,6 +32,7 @@ import math
 import os
 import random
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -45,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 FIRST_PAINT_MARK = "afgui-bench-first-paint"
+READY_MARK = "afgui-bench-ready"
 RESULT_MARK = "afgui-bench-result"
 WINDOW_SIZE = (1440, 900)
 CHILD_TIMEOUT_S = 1800.0
@@ -231,14 +233,17 @@ def measure_dataset(
     load = os.getloadavg()[0]
     first_paints: list[float] = []
     first_paint_cpu: list[float] = []
+    readies: list[float] = []
     peaks: list[float] = []
     for run in range(settings.runs + 1):
         child = run_child(["--first-paint", "--", *app_args])
-        painted_ns = int(_marked(child, FIRST_PAINT_MARK))
+        painted_ns, painted_cpu_ms = _marked(child, FIRST_PAINT_MARK).split()
+        ready_ns = int(_marked(child, READY_MARK))
         if run == 0:
             continue  # warm-up: disk cache, byte-code, font cache
-        first_paints.append((painted_ns - child.started_ns) / 1e6)
-        first_paint_cpu.append(child.cpu_ms)
+        first_paints.append((int(painted_ns) - child.started_ns) / 1e6)
+        first_paint_cpu.append(float(painted_cpu_ms))
+        readies.append((ready_ns - child.started_ns) / 1e6)
         peaks.append(child.peak_rss_mb)
     _progress(f"{name}: first paint {spread(first_paints)} ms")
     child = run_child(
@@ -259,6 +264,7 @@ def measure_dataset(
     report: dict[str, Any] = {
         "facts": facts,
         "first_paint_ms": spread(first_paints),
+        "ready_ms": spread(readies),
         "year_change_ms": tail(result["year_change_ms"]),
         "selection_ms": tail(result["selection_ms"]),
         "year_settle_ms": tail(result["year_settle_ms"]),
@@ -362,12 +368,19 @@ def _paint_everything(app: Any, window: Any) -> None:
 def _on_shown(app: Any, window: Any, options: argparse.Namespace) -> None:
     _paint_everything(app, window)
     if options.first_paint:
-        print(f"{FIRST_PAINT_MARK} {time.monotonic_ns()}", flush=True)
+        painted = time.monotonic_ns()
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        cpu_ms = (usage.ru_utime + usage.ru_stime) * 1000
+        print(f"{FIRST_PAINT_MARK} {painted} {cpu_ms:.1f}", flush=True)
+        _wait_until_ready(window)
+        print(f"{READY_MARK} {time.monotonic_ns()}", flush=True)
         # The process is done: skip teardown (it is not part of start-up).
         os._exit(0)
-    # What the app does right after its first paint (building the charts) is not part of
-    # the first interaction measured: a person needs longer than this to reach the slider.
+    # What the app does right after its first paint (building the charts, making the
+    # database engine) is not part of the first interaction measured: a person needs
+    # longer than this to reach the slider. Measuring starts when it is done.
     _run_for(STARTUP_IDLE_MS)
+    _wait_until_ready(window)
     try:
         result = _measure_window(app, window, options)
     except BaseException as error:
@@ -544,6 +557,27 @@ class _Profiler:
 
 #: Left to the app after its first paint before the interactions are measured.
 STARTUP_IDLE_MS = 1000
+
+
+#: The longest a child waits for the window to be ready after its first paint.
+READY_TIMEOUT_S = 60.0
+
+
+def _wait_until_ready(window: Any) -> None:
+    """Deliver events until what the window does after its first paint is done: the
+    charts are built and the database engine has been made (afgui.data.lazy_engine)."""
+    from PySide6.QtCore import QCoreApplication, QEventLoop
+
+    from afgui.data.lazy_engine import WARM_UP_THREAD
+
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        warming = any(t.name == WARM_UP_THREAD for t in threading.enumerate())
+        if window.charts_built and not warming:
+            return
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+        time.sleep(0.001)
+    raise RuntimeError(f"the window was not ready {READY_TIMEOUT_S:.0f} s after its first paint")
 
 
 def _run_for(milliseconds: int) -> None:

@@ -26,6 +26,11 @@ def _check_dataset(report: dict[str, Any], play_years: int) -> None:
     first = report["first_paint_ms"]
     assert set(first) == {"median", "min", "max"}
     assert _number(first["min"]) <= _number(first["median"]) <= _number(first["max"])
+    ready = report["ready_ms"]
+    assert set(ready) == {"median", "min", "max"}
+    assert _number(ready["min"]) <= _number(ready["median"]) <= _number(ready["max"])
+    # Each run is ready (charts built, engine made) only after its first paint.
+    assert ready["min"] >= first["min"]
     for key in (
         "year_change_ms",
         "year_change_cpu_ms",

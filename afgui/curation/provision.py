@@ -21,30 +21,22 @@ import contextlib
 import os
 import tempfile
 from dataclasses import dataclass
-from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-import platformdirs
 from sqlalchemy import Engine, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from afgui.curation.build import build_database
-from afgui.curation.loader import (
-    Corpus,
-    CurationError,
-    hash_source_tree,
-    load_corpus,
-    read_source_tree,
-)
+from afgui.curation.loader import Corpus, CurationError, load_corpus
+from afgui.curation.locations import DatabaseUnavailableError as DatabaseUnavailableError
+from afgui.curation.locations import bundled_sources_root as bundled_sources_root
+from afgui.curation.locations import current_sources
+from afgui.curation.locations import default_database_path as default_database_path
 from afgui.data.engine import make_engine, read_meta, sqlite_path, sqlite_url
 from afgui.data.integrity import DIGEST_KEY, digest_mismatch, error_cause, structural_damage
 from afgui.data.schema import APPLICATION_ID, SCHEMA_VERSION, Base
-
-
-class DatabaseUnavailableError(Exception):
-    """The database cannot be used; the message names the file or URL and the cause."""
 
 
 @dataclass(frozen=True)
@@ -56,20 +48,6 @@ class OpenedDatabase:
     #: The warnings about bad files left untouched beside the database in use (a subset
     #: of ``warnings``): the user must learn where they are, so the window shows them.
     kept_aside: tuple[str, ...] = ()
-
-
-def bundled_sources_root() -> Traversable:
-    return files("afgui.curated")
-
-
-def default_database_path() -> Path:
-    directory = Path(platformdirs.user_data_dir("afgui", appauthor=False))
-    return directory / f"afgui-schema{SCHEMA_VERSION}.sqlite3"
-
-
-def _current_sources(root: Path | Traversable | None) -> tuple[dict[str, bytes], str]:
-    tree = read_source_tree(root if root is not None else bundled_sources_root())
-    return tree, hash_source_tree(tree)
 
 
 def _build_corpus(tree: dict[str, bytes]) -> Corpus:
@@ -105,7 +83,7 @@ def open_database(
     default_path: Path | None = None,
 ) -> OpenedDatabase:
     """Open ``url`` (or the default database), building or rebuilding it as needed."""
-    tree, current_hash = _current_sources(sources_root)
+    tree, current_hash = current_sources(sources_root)
     if url is None:
         return _open_default(default_path or default_database_path(), tree, current_hash)
     return _open_explicit(url, tree, current_hash)

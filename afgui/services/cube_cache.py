@@ -98,14 +98,16 @@ def cube_key(source: Engine | LazyEngine) -> str | None:
         "format": FORMAT,
         "file": [str(path.resolve()), stat.st_size, stat.st_mtime_ns],
         "meta": meta,
-        "code": _code_identity(),
+        "code": code_identity(),
     }
     return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:32]
 
 
-def _code_identity() -> str:
+def code_identity(extra_modules: Collection[str] = ()) -> str:
+    """A digest of the source of the modules that compute what is cached (and of
+    ``extra_modules``), or the afgui version where the source cannot be read."""
     digest = hashlib.sha256()
-    for name in _CODE_MODULES:
+    for name in (*_CODE_MODULES, *extra_modules):
         spec = importlib.util.find_spec(name)
         origin = spec.origin if spec is not None else None
         try:

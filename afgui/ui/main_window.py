@@ -10,7 +10,7 @@ import itertools
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -57,6 +57,10 @@ def _card(widget: QWidget, parent: QWidget, margins: int = 10) -> QFrame:
 
 
 class MainWindow(QMainWindow):
+    #: Emitted once, when the window has been painted for the first time: work the first
+    #: paint does not need (the charts, the database engine) starts then.
+    first_painted = Signal()
+
     def __init__(
         self,
         state: AppState,
@@ -76,20 +80,22 @@ class MainWindow(QMainWindow):
         self.partner_list = PartnerList(state, catalog, relations, root)
         self.detail = DetailPane(state, catalog, relations, root)
         # The charts (pyqtgraph: about 250 ms of import, construction and first paint)
-        # are built right after the first paint unless a partner is selected already;
-        # until then their card shows what an empty chart says. See ``charts``.
+        # are built right after the first paint; until then their card shows what an
+        # empty chart says, or that they are coming. See ``charts``.
         self._catalog = catalog
         self._relations = relations
         self._charts: ChartsView | None = None
+        self._painted = False
         self._charts_slot = QWidget(root)
         slot_layout = QVBoxLayout(self._charts_slot)
         slot_layout.setContentsMargins(0, 0, 0, 0)
-        self._charts_placeholder = QLabel("Select a partner to see it over time", root)
+        self._charts_placeholder = QLabel(
+            "Drawing the charts…" if state.selection else "Select a partner to see it over time",
+            root,
+        )
         self._charts_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._muted: list[QLabel] = [self._charts_placeholder]
         slot_layout.addWidget(self._charts_placeholder)
-        if state.selection:
-            self._build_charts()
         self.time_controls = TimeControls(state, catalog.governments, root)
 
         title = QLabel("afgui", root)
@@ -217,18 +223,30 @@ class MainWindow(QMainWindow):
         assert layout is not None
         layout.addWidget(self._charts)
 
+    @property
+    def charts_built(self) -> bool:
+        """Whether the charts exist yet (they are built right after the first paint)."""
+        return self._charts is not None
+
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
-        if self._charts is None:
-            # Built once the charts' card has been painted: a zero timer started here
-            # is a posted call that Qt may deliver before the window's first paint.
+        if not self._painted:
+            # The charts' card is painted with the rest of the window; what follows the
+            # first paint starts then, from a zero timer: one started here would be a
+            # posted call that Qt may deliver before the window's first paint.
             self._charts_slot.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if watched is self._charts_slot and event.type() == QEvent.Type.Paint:
             self._charts_slot.removeEventFilter(self)
-            QTimer.singleShot(0, self._build_charts)
+            if not self._painted:
+                self._painted = True
+                QTimer.singleShot(0, self._after_first_paint)
         return super().eventFilter(watched, event)
+
+    def _after_first_paint(self) -> None:
+        self._build_charts()
+        self.first_painted.emit()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
