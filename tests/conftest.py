@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 
 # Before any Qt import: tests never need a display (the end-to-end tests start Xvfb).
@@ -21,6 +23,9 @@ from afgui.curation.build import build_database
 from afgui.curation.loader import Corpus, load_corpus, read_source_tree
 from afgui.curation.quotes import find_seeds_dir
 from afgui.data.engine import make_engine, sqlite_url
+
+# Removed at exit: every run would otherwise leave a directory in /tmp.
+atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], ignore_errors=True)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_SOURCES = FIXTURES / "sources"
