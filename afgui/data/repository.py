@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, not_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, not_, select
 from sqlalchemy.orm import Session
 
 from afgui.data.packing import (
@@ -255,13 +255,38 @@ def load_aid_facts(session: Session, actor_code: str | None = None) -> list[Fact
     return _facts_from(session, FactRow.id.in_(chosen), partners)
 
 
+# Built once: building it again for every selection cost as much as running it.
+_FACTS_BY_IDS = (
+    select(*_FACT_COLUMNS, FactPartnerRow.actor_code)
+    .outerjoin(FactPartnerRow, FactPartnerRow.fact_id == FactRow.id)
+    .where(FactRow.id.in_(bindparam("ids", expanding=True)))
+    .order_by(FactRow.id, FactPartnerRow.position)
+)
+
+
 def load_facts_by_ids(session: Session, fact_ids: Sequence[str]) -> list[Fact]:
-    """The facts with these ids (a few: one bound parameter each), in time order."""
+    """The facts with these ids (a few: one bound parameter each), in time order.
+
+    One statement, facts joined with their partners (a row per partner, in order): a
+    selection reads a timeline window this way, and a second statement for the partners
+    cost as much again.
+    """
     if not fact_ids:
         return []
-    ids = list(fact_ids)
-    partners = _partners_of(session, ids)
-    return _facts_from(session, FactRow.id.in_(ids), partners)
+    rows = session.connection().execute(_FACTS_BY_IDS, {"ids": list(fact_ids)}).all()
+    facts: list[Fact] = []
+    values: Sequence[Any] = ()
+    partners: list[str] = []
+    for *columns, partner in rows:
+        if values and columns[0] != values[0]:
+            facts.append(_fact_from_values(values, partners))
+            partners = []
+        values = columns
+        if partner is not None:
+            partners.append(partner)
+    if values:
+        facts.append(_fact_from_values(values, partners))
+    return _ordered(facts)
 
 
 @dataclass(frozen=True, slots=True)
