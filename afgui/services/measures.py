@@ -125,6 +125,7 @@ class RelationsService:
         self._first_year, self._last_year = first, last
         self._years = tuple(range(first, last + 1))
         self._index = {code: i for i, code in enumerate(codes)}
+        self._partner_rows = np.array([self._index[code] for code in self._partners], np.intp)
         raw, has_data, statuses = cube.raw, cube.has_data, cube.statuses
         exists = np.array(
             [
@@ -164,9 +165,20 @@ class RelationsService:
     def _values_at(self, year: int, side: ViewSide) -> Mapping[str, StrengthCell]:
         y = year - self._first_year
         s = _SIDES.index(side)
-        return MappingProxyType(
-            {code: self._cell(self._index[code], y, s) for code in self._partners}
-        )
+        # Whole columns at once, and one cell for every partner without data: a million
+        # facts' 250 partners made this a millisecond of a year change, cell by cell.
+        values = self._values[self._partner_rows, y, s].tolist()
+        codes = self._statuses[self._partner_rows, y, s].tolist()
+        cells: dict[tuple[float | None, int], StrengthCell] = {}
+        by_partner: dict[str, StrengthCell] = {}
+        for partner, value, code in zip(self._partners, values, codes, strict=True):
+            key = (None if math.isnan(value) else value, code)
+            cell = cells.get(key)
+            if cell is None:
+                cell = StrengthCell(key[0], None if code < 0 else _STATUSES[code])
+                cells[key] = cell
+            by_partner[partner] = cell
+        return MappingProxyType(by_partner)
 
     def series(self, partner: str, side: ViewSide) -> tuple[Sequence[int], Sequence[float | None]]:
         """The value in every year ``first_year..last_year``; None = no data."""
