@@ -299,3 +299,13 @@ def test_a_total_without_a_figure_counts_as_the_reference_says(
         assert explanation.value == pytest.approx(tanh10(2 * 5.2))
     finally:
         engine.dispose()
+
+
+def test_values_at_agrees_with_each_cell(service: RelationsService) -> None:
+    """A year's values come from whole columns; each equals the partner's own cell."""
+    for side in ViewSide:
+        for year in range(service.first_year, service.last_year + 1):
+            cells = service.values_at(year, side)
+            assert list(cells) == list(service.partners())
+            for partner, cell in cells.items():
+                assert cell == service.cell(partner, year, side)
