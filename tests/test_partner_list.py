@@ -89,6 +89,7 @@ def test_new_values_update_in_place_and_resort_on_request(proxy: PartnerFilterPr
     assert shown_codes(proxy)[0] == "SUN"
     model.set_rows(rows[:3])
     assert resets == [True]
+    assert model.rowCount() == 3 and len(shown_codes(proxy)) == 3
 
 
 def test_search_filters_by_name_or_code(proxy: PartnerFilterProxy) -> None:

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
     QItemSelection,
     QItemSelectionModel,
@@ -24,7 +23,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -89,6 +88,8 @@ _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _CODE = int(CODE_ROLE)
 _SORT = int(SORT_ROLE)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
 
 
 def sort_key(row: PartnerRow, column: int) -> Any:
@@ -123,13 +124,17 @@ def row_less(left: PartnerRow, right: PartnerRow, column: int, descending: bool)
     return bool(a < b)
 
 
-class PartnerTableModel(QAbstractTableModel):
+class PartnerTableModel(QStandardItemModel):
     """A table of :class:`PartnerRow` values: name, kind, strength, status, facts.
 
     Every cell's roles are computed once after its row changes, when first asked for;
     ``data`` is then a lookup, because the view asks for a dozen roles per painted cell
     on every year change. Rows nobody shows are not computed until they are: with 250
     partners, ~180 rows change per year but ~25 are on screen.
+
+    It holds no items: :class:`QStandardItemModel` only gives it a row and column count
+    that Qt answers without calling into Python (the proxy asks for both for every index
+    it maps); the cells come from ``data``.
     """
 
     NAME, KIND, STRENGTH, STATUS, FACTS = range(5)
@@ -143,7 +148,7 @@ class PartnerTableModel(QAbstractTableModel):
     )
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(0, len(self.HEADERS), parent)
         self._rows: list[PartnerRow] = []
         self._cells: list[tuple[dict[int, Any], ...] | None] = []
         self._swatches: dict[str, QIcon] = {}
@@ -159,6 +164,13 @@ class PartnerTableModel(QAbstractTableModel):
             self.beginResetModel()
             self._rows = new_rows
             self._cells = [None] * len(new_rows)
+            # Within the reset: the views and the proxy learn of the new count from it,
+            # not from the insertions and removals setRowCount would announce.
+            blocked = self.blockSignals(True)
+            try:
+                self.setRowCount(len(new_rows))
+            finally:
+                self.blockSignals(blocked)
             self.endResetModel()
             return
         old_rows, self._rows = self._rows, new_rows
@@ -199,12 +211,6 @@ class PartnerTableModel(QAbstractTableModel):
                 return number
         return -1
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
     def headerData(  # noqa: N802
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
@@ -219,9 +225,7 @@ class PartnerTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _FLAGS if index.isValid() else _NO_FLAGS
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row, column = index.row(), index.column()
