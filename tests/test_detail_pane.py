@@ -111,7 +111,7 @@ def test_a_long_timeline_shows_the_facts_nearest_the_year() -> None:
         for year in range(1900, 2020)
         for n in range(10)
     ]
-    html = render_body_parts(
+    parts = render_body_parts(
         code="PAK",
         year=1997,
         side=ViewSide.TALIBAN,
@@ -120,9 +120,11 @@ def test_a_long_timeline_shows_the_facts_nearest_the_year() -> None:
         aid=(),
         sources={},
         names={},
-    ).html
+    )
+    html = parts.html
     assert f"Timeline · {len(facts)} facts" in html
-    assert html.count("<table width='100%'") == TIMELINE_LIMIT
+    assert len(parts.facts) == len(parts.highlighted) == TIMELINE_LIMIT
+    assert all(piece.startswith("<p ") and piece.endswith("</p>") for piece in parts.facts)
     assert "Event 1997-9." in html
     assert "Event 1998-0." in html
     assert "Event 1900-0." not in html
@@ -136,7 +138,7 @@ def test_a_long_timeline_shows_the_facts_nearest_the_year() -> None:
 
 def test_the_years_own_facts_are_highlighted_and_later_ones_faded() -> None:
     facts = [fact(1990, "Earlier."), fact(1997, "This year."), fact(2005, "Later.")]
-    html = render_body_parts(
+    parts = render_body_parts(
         code="PAK",
         year=1997,
         side=ViewSide.TALIBAN,
@@ -145,12 +147,13 @@ def test_the_years_own_facts_are_highlighted_and_later_ones_faded() -> None:
         aid=(),
         sources={},
         names={},
-    ).html
-    blocks = html.split("<table width='100%'")[1:]
+    )
+    blocks = parts.facts
     highlight = theme.HIGHLIGHT_ROW.name()
     faint = theme.FAINT_INK.name()
     assert [highlight in block for block in blocks] == [False, True, False]
-    assert [f"color:{faint}'>" in block for block in blocks] == [False, False, True]
+    assert parts.highlighted == (False, True, False)
+    assert [f"color:{faint};" in block for block in blocks] == [False, False, True]
     # A fact of the other Afghan side is faded too.
     html = render_body_parts(
         code="PAK",
@@ -161,8 +164,8 @@ def test_the_years_own_facts_are_highlighted_and_later_ones_faded() -> None:
         aid=(),
         sources={},
         names={},
-    ).html
-    assert f"color:{faint}'>" in html.split("<table width='100%'")[1]
+    ).facts[0]
+    assert f"color:{faint};" in html
 
 
 @pytest.fixture
@@ -256,6 +259,26 @@ def _whole_text(pane: DetailPane, code: str) -> str:
     return whole.toPlainText()
 
 
+def _paragraphs(document: QTextDocument) -> list[tuple[str, str, float, float, float]]:
+    """Each paragraph's text, background and top, bottom and right margins."""
+    found = []
+    block = document.begin()
+    while block.isValid():
+        paragraph = block.blockFormat()
+        background = paragraph.background().color().name() if paragraph.background() else ""
+        found.append(
+            (
+                block.text(),
+                background,
+                paragraph.topMargin(),
+                paragraph.bottomMargin(),
+                paragraph.rightMargin(),
+            )
+        )
+        block = block.next()
+    return found
+
+
 def test_a_long_timeline_is_added_in_steps_and_ends_as_one_render(
     qtbot: QtBot, stepping_pane: tuple[DetailPane, AppState, str]
 ) -> None:
@@ -269,6 +292,10 @@ def test_a_long_timeline_is_added_in_steps_and_ends_as_one_render(
     stepped = pane.browser.toPlainText()
     assert len(stepped) > len(first)
     assert stepped == _whole_text(pane, code)
+    # Paragraph by paragraph too: the added facts keep their own spacing and highlight.
+    whole = QTextDocument()
+    whole.setHtml(pane._render_body_of(code).html)
+    assert _paragraphs(pane.browser.document()) == _paragraphs(whole)
 
 
 def test_year_changes_render_the_whole_timeline_at_once(

@@ -14,7 +14,8 @@ escaped before it enters rich text; these classes are the second wall behind tha
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from PySide6 import QtGui
@@ -64,6 +65,25 @@ class SafeTextBrowser(QTextBrowser):
 
     def loadResource(self, type: int, name: QUrl | str) -> Any:  # noqa: N802
         return None
+
+    @contextmanager
+    def scroll_bar_held(self) -> Iterator[None]:
+        """Keep the vertical scroll bar shown while the text is replaced or added to.
+
+        ``setHtml`` first empties the document, which hides the bar; the new text is then
+        laid out at the full width, found too tall, the bar is shown and the text laid
+        out again at the narrower width. Holding the bar lays a long text out once; a
+        short one is laid out again at the full width when the bar goes (cheaply).
+        """
+        bars = self.verticalScrollBarPolicy()
+        if bars != Qt.ScrollBarPolicy.ScrollBarAsNeeded:
+            yield
+            return
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        try:
+            yield
+        finally:
+            self.setVerticalScrollBarPolicy(bars)
 
     def follow_link(self, url: QUrl) -> bool:
         """Open ``url`` if it is a web address and the user agrees; True if it was opened."""
