@@ -103,6 +103,10 @@ def test_dragging_the_cursor_moves_the_year(qtbot, charts: ChartsView) -> None:
     assert charts._state.year == 2005
     assert charts.cursor_year() == 2005
     assert math.floor(charts.aid_cursor.value()) == 2005
+    assert charts.year_cursor.label.toPlainText() == "2005"
+    charts.aid_cursor.setValue(1990.5)  # the aid plot's cursor moves the label too
+    assert charts.year_cursor.label.toPlainText() == "1990"
+    assert charts._state.year == 1990
 
 
 def test_tooltips_give_values_and_aid(charts: ChartsView) -> None:

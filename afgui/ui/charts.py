@@ -77,6 +77,29 @@ def series_array(values: Sequence[float | None]) -> np.ndarray:
     return np.array([math.nan if value is None else float(value) for value in values])
 
 
+class YearLabel(pg.InfLineLabel):  # type: ignore[misc]
+    """The year cursor's label: the year the cursor stands in.
+
+    pyqtgraph's label formats the line's value with a format string, which cannot floor
+    it, so the cursor's owner had to set a new format at every year change: the text was
+    laid out twice per change. This one works the year out from the value and lays the
+    text out only when it changes.
+    """
+
+    def __init__(self, line: pg.InfiniteLine, **options: object) -> None:
+        self._shown = ""
+        super().__init__(line, **options)
+
+    def valueChanged(self) -> None:  # noqa: N802 - pyqtgraph's name
+        if not self.isVisible():
+            return
+        text = str(math.floor(float(self.line.value())))
+        if text != self._shown:
+            self._shown = text
+            self.setText(text)
+        self.updatePosition()
+
+
 class ChartsView(QWidget):
     """Strength over time and aid volume for the selected partner, with a year cursor."""
 
@@ -208,13 +231,13 @@ class ChartsView(QWidget):
             pen=cursor_pen,
             hoverPen=hover_pen,
             bounds=(bounds[0] + 0.5, bounds[1] + 0.5),
-            label=str(state.year),
-            labelOpts={
-                "position": 0.93,
-                "color": theme.INK,
-                "fill": (255, 255, 255, 230),
-                "movable": False,
-            },
+        )
+        self.year_cursor.label = YearLabel(
+            self.year_cursor,
+            position=0.93,
+            color=theme.INK,
+            fill=(255, 255, 255, 230),
+            movable=False,
         )
         self.aid_cursor = pg.InfiniteLine(
             pos=state.year + 0.5,
@@ -436,7 +459,6 @@ class ChartsView(QWidget):
     def _on_year(self, year: int) -> None:
         self._syncing = True
         try:
-            self.year_cursor.label.setFormat(str(year))
             self.year_cursor.setValue(year + 0.5)
             self.aid_cursor.setValue(year + 0.5)
         finally:
@@ -452,7 +474,6 @@ class ChartsView(QWidget):
         other = self.aid_cursor if line is self.year_cursor else self.year_cursor
         self._syncing = True
         try:
-            self.year_cursor.label.setFormat(str(year))
             other.setValue(line.value())
         finally:
             self._syncing = False
