@@ -309,3 +309,37 @@ def test_year_changes_render_the_whole_timeline_at_once(
     pane.flush()  # the deferred body of the new year, in one go
     assert not pane.body_pending
     assert pane.browser.toPlainText() == _whole_text(pane, code)
+
+
+def test_the_headers_values_line_up_in_a_column_and_wrap_under_it(
+    qtbot: QtBot, pane: DetailPane
+) -> None:
+    """The header's rows read as a two-column table: each value starts at the same
+    place, right of the widest key, and a long value wraps under itself, not under the
+    keys."""
+    pane.resize(240, 600)  # narrow: the government's name wraps
+    qtbot.waitUntil(lambda: pane.header.width() == 240)
+    pane._state.select("SUN")  # in 1997, with a note row
+    document = pane.header._document
+    starts: list[float] = []
+    wrapped: list[float] = []
+    block = document.begin()
+    while block.isValid():
+        if "\t" in block.text():
+            layout = block.layout()
+            first = layout.lineAt(0)
+            starts.append(first.cursorToX(block.text().index("\t") + 1)[0])
+            wrapped += [layout.lineAt(line).x() for line in range(1, layout.lineCount())]
+        block = block.next()
+    keys = ("Afghan government", "Viewing", "Status", "Strength", "Note")
+    assert len(starts) == len(keys)
+    assert len(set(starts)) == 1
+    assert wrapped and all(x == starts[0] for x in wrapped)
+    widest = max(pane.header.fontMetrics().horizontalAdvance(key) for key in keys)
+    assert starts[0] > widest
+    rows = document.toPlainText().splitlines()[2:]
+    plain = pane._header.text.splitlines()[2:]
+    assert len(rows) == len(plain) == len(keys)
+    for row, line in zip(rows, plain, strict=True):
+        key, value = line.split(": ", 1)
+        assert row.startswith(f"{key}\t") and row.endswith(value)

@@ -23,11 +23,17 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QMargins, QSize, Qt, QTimer
 from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
     QPainter,
     QPaintEvent,
     QResizeEvent,
     QTextBlockFormat,
+    QTextCharFormat,
     QTextCursor,
+    QTextFormat,
+    QTextOption,
 )
 from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
 
@@ -126,11 +132,27 @@ def fact_is_of_year(fact: Fact, year: int) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class Header:
-    """The pane's top block at one year, as rich text and as plain text."""
+class Span:
+    """A run of header text: its colour (``""``: the text colour), weight and background."""
 
-    html: str
     text: str
+    colour: str = ""
+    bold: bool = False
+    background: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """The pane's top block at one year, as plain text and as what it shows: a title,
+    lines under it in ``muted`` ink and rows of a key (also ``muted``) and a value; or,
+    for a comparison, rich text (``html``)."""
+
+    text: str
+    html: str = ""
+    title: str = ""
+    lines: tuple[str, ...] = ()
+    rows: tuple[tuple[str, tuple[Span, ...]], ...] = ()
+    muted: str = ""
 
 
 def render_header(
@@ -145,13 +167,10 @@ def render_header(
     """Name, kind, the Afghan government of the year, side, status and strength."""
     government = government_text(governments, year)
     viewing = theme.SIDE_LABELS[side.value]
+    muted, faint = theme.MUTED_INK.name(), theme.FAINT_INK.name()
     if not code:
-        return Header(
-            f"<div style='font-size:x-large; font-weight:600'>{year}</div>"
-            f"<div style='color:{theme.MUTED_INK.name()}'>Afghan government: {esc(government)}"
-            f"<br>Viewing: {esc(viewing)}</div>",
-            f"{year}\nAfghan government: {government}\nViewing: {viewing}",
-        )
+        lines = (f"Afghan government: {government}", f"Viewing: {viewing}")
+        return Header("\n".join((str(year), *lines)), title=str(year), lines=lines, muted=muted)
     name = actor.name_in(year) if actor else code
     kind = actor.kind.value if actor else "actor"
     today = f" · today {actor.name}" if actor and name != actor.name else ""
@@ -159,25 +178,15 @@ def render_header(
     status = cell.status.value if cell and cell.status else None
     chip = palette.strength_colour(value).name()
     strength = (
-        f"<b>{esc(strength_text(value))}</b> <span style='color:{theme.MUTED_INK.name()}'>"
-        "(scale −10 … +10)</span>"
+        (Span(strength_text(value), bold=True), Span(" "), Span("(scale −10 … +10)", muted))
         if value is not None
-        else f"<span style='color:{theme.FAINT_INK.name()}'>no data in {year}</span>"
+        else (Span(f"no data in {year}", faint),)
     )
     rows = [
-        ("Afghan government", esc(government)),
-        ("Viewing", esc(viewing)),
-        (
-            "Status",
-            esc(status)
-            if status
-            else f"<span style='color:{theme.FAINT_INK.name()}'>unknown</span>",
-        ),
-        (
-            "Strength",
-            f"<span style='background-color:{chip}'>&nbsp;&nbsp;&nbsp;&nbsp;</span>"
-            f"&nbsp;{strength}",
-        ),
+        ("Afghan government", (Span(government),)),
+        ("Viewing", (Span(viewing),)),
+        ("Status", (Span(status),) if status else (Span("unknown", faint),)),
+        ("Strength", (Span("\u00a0" * 4, background=chip), Span("\u00a0"), *strength)),
     ]
     plain = [
         name,
@@ -188,20 +197,15 @@ def render_header(
         f"Strength: {strength_text(value) if value is not None else f'no data in {year}'}",
     ]
     if actor and not actor.exists_in(year):
-        rows.append(("Note", f"{esc(name)} did not exist in {year}"))
+        rows.append(("Note", (Span(f"{name} did not exist in {year}"),)))
         plain.append(f"Note: {name} did not exist in {year}")
-    key_style = f"color:{theme.MUTED_INK.name()}; padding-right:10px; white-space:nowrap"
-    table = "".join(
-        f"<tr><td style='{key_style}'>{key}</td><td>{cell_html}</td></tr>"
-        for key, cell_html in rows
+    return Header(
+        "\n".join(plain),
+        title=name,
+        lines=(f"{kind} · {code}{today} · in {year}",),
+        rows=tuple(rows),
+        muted=muted,
     )
-    html_text = (
-        f"<div style='font-size:x-large; font-weight:600'>{esc(name)}</div>"
-        f"<div style='color:{theme.MUTED_INK.name()}'>{esc(kind)} · {esc(code)}{esc(today)}"
-        f" · in {year}</div>"
-        f"<table cellspacing='0' style='margin-top:6px'>{table}</table>"
-    )
-    return Header(html_text, "\n".join(plain))
 
 
 @dataclass(frozen=True, slots=True)
@@ -435,6 +439,10 @@ def fact_block_format(*, highlighted: bool, first: bool = False) -> QTextBlockFo
     return paragraph
 
 
+#: The header's space between its key column and the values, and above its rows.
+HEADER_KEY_GAP_PX = 10
+HEADER_ROWS_TOP_PX = 6
+
 #: The width a text block lays itself out for before it is shown.
 UNSHOWN_WIDTH = 400
 
@@ -460,6 +468,55 @@ class RichTextBlock(QWidget):
         """Show ``html_text``; with ``may_shrink`` False the block keeps its height if the
         new text needs less, so stepping through years does not make the pane jump."""
         self._document.setHtml(html_text)
+        self._relayout(may_shrink=may_shrink)
+        self.update()
+
+    def set_header(self, header: Header, *, may_shrink: bool = True) -> None:
+        """Show ``header``'s title, lines and rows (see :meth:`set_html`).
+
+        The document is built paragraph by paragraph rather than parsed from HTML, and
+        the rows are paragraphs with a tab stop after the widest key and a hanging
+        indent rather than a table, which Qt lays out in about half the time (a year
+        change lays the header out again).
+        """
+        document = self._document
+        document.clear()
+        cursor = QTextCursor(document)
+        # One change for the layout to follow, not one per piece inserted.
+        cursor.beginEditBlock()
+        title = QTextCharFormat()
+        # What HTML's font-size:x-large is: the default size stepped up twice (1.5x).
+        title.setProperty(QTextFormat.Property.FontSizeAdjustment, 2)
+        title.setFontWeight(QFont.Weight.DemiBold)
+        cursor.setBlockCharFormat(title)
+        cursor.insertText(header.title, title)
+        muted = QTextCharFormat()
+        muted.setForeground(QColor(header.muted))
+        for line in header.lines:
+            cursor.insertBlock(QTextBlockFormat(), muted)
+            cursor.insertText(line, muted)
+        metrics = QFontMetricsF(document.defaultFont())
+        widest = max((metrics.horizontalAdvance(key) for key, _ in header.rows), default=0.0)
+        # Whole pixels, as a table's column would be.
+        indent = float(math.ceil(widest + HEADER_KEY_GAP_PX))
+        for index, (key, spans) in enumerate(header.rows):
+            row = QTextBlockFormat()
+            row.setTopMargin(HEADER_ROWS_TOP_PX if index == 0 else 0)
+            row.setLeftMargin(indent)
+            row.setTextIndent(-indent)
+            row.setTabPositions([QTextOption.Tab(indent, QTextOption.TabType.LeftTab)])
+            cursor.insertBlock(row, muted)
+            cursor.insertText(f"{key}\t", muted)
+            for span in spans:
+                run = QTextCharFormat()
+                if span.colour:
+                    run.setForeground(QColor(span.colour))
+                if span.bold:
+                    run.setFontWeight(QFont.Weight.Bold)
+                if span.background:
+                    run.setBackground(QColor(span.background))
+                cursor.insertText(span.text, run)
+        cursor.endEditBlock()
         self._relayout(may_shrink=may_shrink)
         self.update()
 
@@ -531,7 +588,7 @@ class DetailPane(QWidget):
         self._names = {actor.code: actor.name for actor in catalog.actors}
         self._shown = ""
         self._body_html = ""
-        self._header = Header("", "")
+        self._header = Header("")
         self._fact_counts: dict[str, int] | None = None
 
         self.header = RichTextBlock(self, margins=QMargins(14, 12, 14, 8))
@@ -651,7 +708,10 @@ class DetailPane(QWidget):
             )
         if header != self._header:
             self._header = header
-            self.header.set_html(header.html, may_shrink=may_shrink)
+            if header.html:
+                self.header.set_html(header.html, may_shrink=may_shrink)
+            else:
+                self.header.set_header(header, may_shrink=may_shrink)
             self.header.setAccessibleDescription(header.text)
 
     def _compare_header(self, code: str, compare: str, cell: StrengthCell | None) -> Header:
@@ -674,7 +734,7 @@ class DetailPane(QWidget):
             side=side,
             government_text=government_text(self._catalog.governments_in(year), year),
         )
-        return Header(rich, plain)
+        return Header(plain, html=rich)
 
     def refresh_body(self) -> None:
         code = self._state.selection
