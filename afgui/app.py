@@ -23,7 +23,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QPointF, Qt, QThread, QTimer
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEventLoop,
+    QObject,
+    QPointF,
+    Qt,
+    QThread,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from afgui.curation.loader import CurationError
@@ -231,8 +241,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"afgui: {warning}", file=sys.stderr)
     if opened.remember is not None:
         opened.remember()
-    # What the first query needs (SQLAlchemy, the engine) is made while the user looks.
-    window.first_painted.connect(catalog.database.warm_up)
+    # What the first query needs (SQLAlchemy, the engine) is made while the user looks,
+    # and a database used as an earlier start verified it is checked again meanwhile.
+    start_check = StartCheck(window, opened)
+    if options.headless:
+        # Nothing to keep responsive: checked before anything is saved.
+        start_check.run_now()
+    else:
+        window.first_painted.connect(start_check.start)
 
     menus.install(window, catalog, relations, appearance)
     size = options.size or (HEADLESS_SIZE if options.headless else DEFAULT_SIZE)
@@ -295,6 +311,64 @@ class OpenedServices:
     kept_aside: tuple[str, ...]
     #: Writes the quick-start record once the window stands (None: nothing to record).
     remember: Callable[[], object] | None = None
+    #: For a start from the record: checks the file as an open would, in the background
+    #: after the first paint; says why it must not be used, or None.
+    check: Callable[[], str | None] | None = None
+    #: For a start from the record: makes the next start open the database the usual way.
+    forget: Callable[[], None] | None = None
+
+
+class StartCheck(QObject):
+    """After the first paint: makes the database engine and, for a start from the
+    quick-start record, checks the file as an open would, in a background thread.
+
+    A file that fails (damaged since it was verified without its size or modification
+    time changing: a flipped bit on disk) is reported on stderr and in a notice over the
+    window, and its record is removed, so the next start opens it the usual way: that
+    sets a damaged default database aside and builds a new one, or refuses a --db file.
+    """
+
+    failed = Signal(str)
+
+    def __init__(self, window: MainWindow, opened: OpenedServices) -> None:
+        super().__init__(window)
+        self._window = window
+        self._opened = opened
+        # Emitted from the background thread, delivered in the window's (queued).
+        self.failed.connect(self._on_failed)
+
+    def start(self) -> None:
+        self._opened.catalog.database.warm_up(self._check)
+
+    def run_now(self) -> None:
+        """The check in this thread, reported on stderr (a window run offscreen)."""
+        problem = self._opened.check() if self._opened.check is not None else None
+        if problem is not None:
+            self._report(problem, show=False)
+
+    def _check(self) -> None:
+        problem = self._opened.check() if self._opened.check is not None else None
+        if problem is not None:
+            self.failed.emit(problem)
+
+    @Slot(str)
+    def _on_failed(self, problem: str) -> None:
+        self._report(problem)
+
+    def _report(self, problem: str, *, show: bool = True) -> None:
+        if self._opened.forget is not None:
+            self._opened.forget()
+        message = (
+            f"{problem}. It was left untouched. afgui opens the database again at the next "
+            "start and sets a damaged file aside; until then this window may show wrong data."
+        )
+        print(f"afgui: {message}", file=sys.stderr)
+        if not show:
+            return
+        notice = QMessageBox(QMessageBox.Icon.Warning, "afgui", message, parent=self._window)
+        notice.setTextFormat(Qt.TextFormat.PlainText)
+        notice.setWindowModality(Qt.WindowModality.NonModal)
+        notice.show()
 
 
 def open_services(db: str | None) -> OpenedServices:
@@ -311,8 +385,23 @@ def open_services(db: str | None) -> OpenedServices:
     if record is not None:
         database = record.database()
         catalog = Catalog(database, record.reference)
+        verified = record.path
+
+        def check() -> str | None:
+            from afgui.curation.provision import check_file
+
+            # As the usual open: the whole structure of the default database, not of a
+            # --db file (a synthetic one can be huge); the digest of both.
+            problem = check_file(verified, deep=not requested)
+            return None if problem is None else f"{verified} {problem}"
+
         return OpenedServices(
-            catalog, RelationsService(database, catalog), record.warnings, kept_aside=()
+            catalog,
+            RelationsService(database, catalog),
+            record.warnings,
+            kept_aside=(),
+            check=check,
+            forget=lambda: quick_start.forget(requested),
         )
 
     from afgui.curation.provision import open_database

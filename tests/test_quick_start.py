@@ -14,12 +14,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 
-from afgui.app import OpenedServices, open_services
+from afgui.app import OpenedServices, StartCheck, initial_state, open_services, parse_args
 from afgui.curation.locations import current_sources, default_database_path
 from afgui.services import cube_cache, quick_start
 from afgui.services.measures import ViewSide
+from afgui.ui.main_window import MainWindow
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -168,3 +171,38 @@ def test_a_returning_start_imports_sqlalchemy_only_after_its_first_paint(
     assert "sqlalchemy imported at first paint: False" in runs[1]
     for run in runs:
         assert "facts shown after a selection: True" in run
+
+
+def test_a_file_damaged_since_its_record_is_reported_and_opened_the_usual_way_next(
+    qtbot: QtBot,
+) -> None:
+    """A flipped letter that leaves size and modification time as they were (bit rot on
+    disk): the start from the record checks the file after its first paint, says so in
+    the window, and the next start sets the file aside and builds a new database."""
+    usual, _ = _opened_twice(None)
+    summary = usual.catalog.facts()[0].summary.encode()
+    path = default_database_path()
+    data = path.read_bytes()
+    offset = data.index(summary)
+    letter = b"Q" if data[offset : offset + 1] != b"Q" else b"Z"
+    stat = path.stat()
+    with path.open("r+b") as stream:
+        stream.seek(offset)
+        stream.write(letter)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+    quick = open_services(None)
+    assert quick.check is not None  # the record still holds: the start used it
+    state = initial_state(parse_args([]), quick.catalog, quick.relations)
+    window = MainWindow(state, quick.catalog, quick.relations)
+    qtbot.addWidget(window)
+    StartCheck(window, quick).start()
+    qtbot.waitUntil(lambda: bool(window.findChildren(QMessageBox)), timeout=30_000)
+    (notice,) = window.findChildren(QMessageBox)
+    assert str(path) in notice.text()
+    assert "do not match the checksum" in notice.text()
+
+    again = open_services(None)
+    assert again.check is None
+    assert again.kept_aside and str(path) in again.kept_aside[0]
+    assert again.catalog.facts()[0].summary == usual.catalog.facts()[0].summary

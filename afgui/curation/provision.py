@@ -118,6 +118,13 @@ def _probe(path: Path, *, deep: bool) -> _Probe:
         engine.dispose()
 
 
+def check_file(path: Path, *, deep: bool) -> str | None:
+    """Why the afgui database file at ``path`` must not be used, or None when it passes
+    the checks an open makes (see :func:`_probe`); for a start that used the file as an
+    earlier start verified it (afgui.services.quick_start), in the background."""
+    return _probe(path, deep=deep).problem
+
+
 def _inspect(engine: Engine, *, deep: bool) -> _Probe:
     if deep and (damage := structural_damage(engine)) is not None:
         return _Probe({}, f"is damaged or not an afgui database ({damage})")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -66,11 +67,11 @@ class LazyEngine:
                 self._engine = make_engine(self._url, read_only=self._read_only)
             return self._engine
 
-    def warm_up(self) -> threading.Thread | None:
+    def warm_up(self, then: Callable[[], object] | None = None) -> threading.Thread | None:
         """Make the engine and import what queries need in a background thread, so the
-        first query after the first paint does not wait for the imports; returns the
-        thread (None when the engine exists already)."""
-        if self.created:
+        first query after the first paint does not wait for the imports, then run
+        ``then`` in that thread; returns the thread (None when there is nothing to do)."""
+        if self.created and then is None:
             return None
 
         def work() -> None:
@@ -80,6 +81,8 @@ class LazyEngine:
                 import afgui.data.repository  # noqa: F401
 
                 self.get()
+            if then is not None:
+                then()
 
         thread = threading.Thread(target=work, name=WARM_UP_THREAD, daemon=True)
         thread.start()

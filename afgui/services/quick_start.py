@@ -55,6 +55,8 @@ class StartRecord:
     """A database verified at an earlier start, and what its first paint needs."""
 
     url: str
+    #: The database file, as it was when an open verified it.
+    path: Path
     read_only: bool
     cache_key: str
     reference: ReferenceData
@@ -101,6 +103,7 @@ def recall(requested: str, sources_hash: str) -> StartRecord | None:
             return None
         return StartRecord(
             url=str(stored["url"]),
+            path=path,
             read_only=bool(stored["read_only"]),
             cache_key=str(stored["cache_key"]),
             reference=_reference_from(stored["reference"]),
