@@ -31,6 +31,9 @@ def _check_dataset(report: dict[str, Any], play_years: int) -> None:
     assert _number(ready["min"]) <= _number(ready["median"]) <= _number(ready["max"])
     # Each run is ready (charts built, engine made) only after its first paint.
     assert ready["min"] >= first["min"]
+    selected = report["first_paint_selected_ms"]
+    assert set(selected) == {"median", "min", "max"}
+    assert _number(selected["min"]) <= _number(selected["median"]) <= _number(selected["max"])
     for key in (
         "year_change_ms",
         "year_change_cpu_ms",
