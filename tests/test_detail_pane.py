@@ -4,6 +4,7 @@ its facts, with untrusted fact text shown as text."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QMargins
 from PySide6.QtGui import QTextDocument
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
@@ -343,3 +344,20 @@ def test_the_headers_values_line_up_in_a_column_and_wrap_under_it(
     for row, line in zip(rows, plain, strict=True):
         key, value = line.split(": ", 1)
         assert row.startswith(f"{key}\t") and row.endswith(value)
+
+
+def test_a_header_rewritten_in_place_reads_as_one_built_afresh(pane: DetailPane) -> None:
+    """Year and side changes rewrite only the header's paragraphs that changed (a row
+    more or less, the Soviet Union's note from 1992, builds it again); each time the
+    document is the same as one built from nothing."""
+    state = pane._state
+    state.select("SUN")
+    steps = [(1979, "government"), (1980, "government"), (1992, "government")]
+    steps += [(1997, "taliban"), (2002, "government"), (1997, "both"), (1985, "both")]
+    for year, side in steps:
+        state.set_side(side)
+        state.set_year(year)
+        fresh = detail_pane.RichTextBlock(margins=QMargins())
+        fresh.set_header(pane._header)
+        assert pane.header._document.toHtml() == fresh._document.toHtml()
+        assert ("Note: Soviet Union did not exist" in pane.plain_text()) == (year >= 1992)

@@ -29,6 +29,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QResizeEvent,
+    QTextBlock,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -443,6 +444,29 @@ def fact_block_format(*, highlighted: bool, first: bool = False) -> QTextBlockFo
 HEADER_KEY_GAP_PX = 10
 HEADER_ROWS_TOP_PX = 6
 
+
+def _span_format(span: Span) -> QTextCharFormat:
+    run = QTextCharFormat()
+    if span.colour:
+        run.setForeground(QColor(span.colour))
+    if span.bold:
+        run.setFontWeight(QFont.Weight.Bold)
+    if span.background:
+        run.setBackground(QColor(span.background))
+    return run
+
+
+def _replace_text(
+    cursor: QTextCursor, block: QTextBlock, start: int, runs: Sequence[tuple[str, QTextCharFormat]]
+) -> None:
+    """Replace ``block``'s text from ``start`` to its end by ``runs`` of formatted text."""
+    cursor.setPosition(block.position() + start)
+    cursor.setPosition(block.position() + block.length() - 1, QTextCursor.MoveMode.KeepAnchor)
+    cursor.removeSelectedText()
+    for text, run in runs:
+        cursor.insertText(text, run)
+
+
 #: The width a text block lays itself out for before it is shown.
 UNSHOWN_WIDTH = 400
 
@@ -462,11 +486,17 @@ class RichTextBlock(QWidget):
         self._document.setDocumentMargin(0)
         self._document.setDefaultFont(self.font())
         self._height = 0
+        self._shown_header: Header | None = None
+        # What HTML's font-size:x-large is: the default size stepped up twice (1.5x).
+        self._title = QTextCharFormat()
+        self._title.setProperty(QTextFormat.Property.FontSizeAdjustment, 2)
+        self._title.setFontWeight(QFont.Weight.DemiBold)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
     def set_html(self, html_text: str, *, may_shrink: bool = True) -> None:
         """Show ``html_text``; with ``may_shrink`` False the block keeps its height if the
         new text needs less, so stepping through years does not make the pane jump."""
+        self._shown_header = None
         self._document.setHtml(html_text)
         self._relayout(may_shrink=may_shrink)
         self.update()
@@ -476,20 +506,33 @@ class RichTextBlock(QWidget):
 
         The document is built paragraph by paragraph rather than parsed from HTML, and
         the rows are paragraphs with a tab stop after the widest key and a hanging
-        indent rather than a table, which Qt lays out in about half the time (a year
-        change lays the header out again).
+        indent rather than a table, which Qt lays out in about half the time. After a
+        header of the same shape (a year change, mostly) only the paragraphs whose text
+        changed are rewritten, so the others keep their layout.
         """
-        document = self._document
-        document.clear()
-        cursor = QTextCursor(document)
+        cursor = QTextCursor(self._document)
         # One change for the layout to follow, not one per piece inserted.
         cursor.beginEditBlock()
-        title = QTextCharFormat()
-        # What HTML's font-size:x-large is: the default size stepped up twice (1.5x).
-        title.setProperty(QTextFormat.Property.FontSizeAdjustment, 2)
-        title.setFontWeight(QFont.Weight.DemiBold)
-        cursor.setBlockCharFormat(title)
-        cursor.insertText(header.title, title)
+        shown = self._shown_header
+        if (
+            shown is not None
+            and shown.muted == header.muted
+            and len(shown.lines) == len(header.lines)
+            and [key for key, _ in shown.rows] == [key for key, _ in header.rows]
+        ):
+            self._update_header(cursor, shown, header)
+        else:
+            self._build_header(cursor, header)
+        cursor.endEditBlock()
+        self._shown_header = header
+        self._relayout(may_shrink=may_shrink)
+        self.update()
+
+    def _build_header(self, cursor: QTextCursor, header: Header) -> None:
+        document = self._document
+        document.clear()
+        cursor.setBlockCharFormat(self._title)
+        cursor.insertText(header.title, self._title)
         muted = QTextCharFormat()
         muted.setForeground(QColor(header.muted))
         for line in header.lines:
@@ -508,17 +551,24 @@ class RichTextBlock(QWidget):
             cursor.insertBlock(row, muted)
             cursor.insertText(f"{key}\t", muted)
             for span in spans:
-                run = QTextCharFormat()
-                if span.colour:
-                    run.setForeground(QColor(span.colour))
-                if span.bold:
-                    run.setFontWeight(QFont.Weight.Bold)
-                if span.background:
-                    run.setBackground(QColor(span.background))
-                cursor.insertText(span.text, run)
-        cursor.endEditBlock()
-        self._relayout(may_shrink=may_shrink)
-        self.update()
+                cursor.insertText(span.text, _span_format(span))
+
+    def _update_header(self, cursor: QTextCursor, shown: Header, header: Header) -> None:
+        """Rewrite the paragraphs of ``shown`` that differ in ``header`` (same shape)."""
+        block = self._document.begin()
+        if header.title != shown.title:
+            _replace_text(cursor, block, 0, [(header.title, self._title)])
+        muted = QTextCharFormat()
+        muted.setForeground(QColor(header.muted))
+        for old, new in zip(shown.lines, header.lines, strict=True):
+            block = block.next()
+            if old != new:
+                _replace_text(cursor, block, 0, [(new, muted)])
+        for (key, old_spans), (_, spans) in zip(shown.rows, header.rows, strict=True):
+            block = block.next()
+            if old_spans != spans:
+                runs = [(span.text, _span_format(span)) for span in spans]
+                _replace_text(cursor, block, len(key) + 1, runs)
 
     def html(self) -> str:
         return self._document.toHtml()
@@ -533,7 +583,10 @@ class RichTextBlock(QWidget):
         # Until it is shown the block has no real width yet; a typical one keeps the first
         # size hint sensible (a narrow default would make the window very tall).
         width = self.width() if self.isVisible() else UNSHOWN_WIDTH
-        self._document.setTextWidth(self._text_width(width))
+        text_width = self._text_width(width)
+        # Setting the width lays the whole document out again, even the same width.
+        if self._document.textWidth() != text_width:
+            self._document.setTextWidth(text_width)
         height = self._content_height()
         if not may_shrink:
             height = max(height, self._height)
