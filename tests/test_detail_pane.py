@@ -299,17 +299,47 @@ def test_a_long_timeline_is_added_in_steps_and_ends_as_one_render(
     assert _paragraphs(pane.browser.document()) == _paragraphs(whole)
 
 
-def test_year_changes_render_the_whole_timeline_at_once(
+def test_a_year_change_read_from_the_top_is_laid_out_in_steps(
     stepping_pane: tuple[DetailPane, AppState, str],
 ) -> None:
+    """Read from the top, where the explanation is, the new year's timeline is added in
+    steps after the paint, like a new partner's, and ends as the whole render."""
     pane, state, code = stepping_pane
     state.select(code)
     pane.flush()
-    assert not pane.body_pending
     state.set_year(2002)
-    pane.flush()  # the deferred body of the new year, in one go
+    pane._body_timer.stop()
+    pane.refresh_body()  # what the deferred body's timer does once the year stands still
+    assert pane.body_pending
+    pane.flush()
     assert not pane.body_pending
     assert pane.browser.toPlainText() == _whole_text(pane, code)
+    whole = QTextDocument()
+    whole.setHtml(pane._render_body_of(code).html)
+    assert _paragraphs(pane.browser.document()) == _paragraphs(whole)
+
+
+def test_a_year_change_keeps_a_reader_further_down_in_place(
+    qtbot: QtBot, stepping_pane: tuple[DetailPane, AppState, str]
+) -> None:
+    """A reader scrolled down into the timeline gets the new year's whole timeline at
+    once, at the same place."""
+    pane, state, code = stepping_pane
+    pane.resize(300, 160)
+    pane.show()
+    qtbot.waitExposed(pane)
+    state.select(code)
+    pane.flush()
+    bar = pane.browser.verticalScrollBar()
+    assert bar.maximum() > 1
+    bar.setValue(bar.maximum() // 2)
+    place = bar.value()
+    state.set_year(2002)
+    pane._body_timer.stop()
+    pane.refresh_body()
+    assert not pane.body_pending
+    assert pane.browser.toPlainText() == _whole_text(pane, code)
+    assert bar.value() == place
 
 
 def test_the_headers_values_line_up_in_a_column_and_wrap_under_it(

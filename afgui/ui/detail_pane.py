@@ -624,6 +624,7 @@ class DetailPane(QWidget):
     body (the explanation, which queries the partner's facts, and the timeline) follows
     a new selection at once but a year or side change only once the year has stood
     still for :data:`BODY_DELAY_MS`, so dragging the slider or playing stays smooth.
+    Read from the top, a long timeline is laid out in steps after the paint.
     """
 
     def __init__(
@@ -808,11 +809,12 @@ class DetailPane(QWidget):
         scroll = 0 if new_partner else self.browser.verticalScrollBar().value()
         self._shown = shown
         self._body_html = document
-        if new_partner and not compare and len(parts.facts) > FIRST_FACTS:
-            # A new partner's pane opens on top, where its explanation and aid figures
-            # are: the timeline's first facts are laid out now and the others a few at a
-            # time after the window has been painted (Qt lays out the whole document,
-            # about 0.35 ms a fact, to size the scroll bar).
+        if scroll == 0 and not compare and len(parts.facts) > FIRST_FACTS:
+            # A pane shown from the top (a new partner's always is) shows the explanation
+            # and aid figures: the timeline's first facts are laid out now and the others
+            # a few at a time after the window has been painted (Qt lays out the whole
+            # document, about 0.2 ms a fact, to size the scroll bar). A reader further
+            # down gets the whole timeline at once, so that the place is kept.
             first = BodyHtml(parts.head, parts.facts[:FIRST_FACTS])
             with self.browser.scroll_bar_held():
                 self.browser.setHtml(first.html)
