@@ -4,7 +4,7 @@ its facts, with untrusted fact text shown as text."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QMargins
+from PySide6.QtCore import QEvent, QMargins, QObject
 from PySide6.QtGui import QTextDocument
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
@@ -297,6 +297,32 @@ def test_a_long_timeline_is_added_in_steps_and_ends_as_one_render(
     whole = QTextDocument()
     whole.setHtml(pane._render_body_of(code).html)
     assert _paragraphs(pane.browser.document()) == _paragraphs(whole)
+
+
+def test_a_shown_pane_adds_facts_only_after_painting_the_first(
+    qtbot: QtBot, stepping_pane: tuple[DetailPane, AppState, str]
+) -> None:
+    """The first step of a long timeline comes after the body's first paint, not
+    before it, however long the other views take to update."""
+    pane, state, code = stepping_pane
+    pane.show()
+    qtbot.waitExposed(pane)
+    events: list[str] = []
+
+    class PaintWatch(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                events.append("paint")
+            return False
+
+    watch = PaintWatch()
+    pane.browser.viewport().installEventFilter(watch)
+    state.select(code)
+    pane.browser.document().contentsChanged.connect(lambda: events.append("added"))
+    qtbot.waitUntil(lambda: not pane.body_pending, timeout=5000)
+    assert "added" in events
+    assert events.index("paint") < events.index("added")
+    assert pane.browser.toPlainText() == _whole_text(pane, code)
 
 
 def test_a_year_change_read_from_the_top_is_laid_out_in_steps(

@@ -21,7 +21,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QElapsedTimer, QEvent, QMargins, QSize, Qt, QTimer
+from PySide6.QtCore import QElapsedTimer, QEvent, QMargins, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -682,11 +682,15 @@ class DetailPane(QWidget):
         self._body_timer.timeout.connect(self.refresh_body)
         self._to_add: list[tuple[str, QTextBlockFormat]] = []
         self._tail_to_add = ""
-        # A frame's time after the first paint, which a zero timer may come before.
+        # A frame's time after the body's first paint: the first step waits for that
+        # paint (a timer started with the new text could fall due before the window
+        # was painted, when the other views' updates take longer than the interval).
         self._add_timer = QTimer(self)
         self._add_timer.setSingleShot(True)
         self._add_timer.setInterval(ADD_INTERVAL_MS)
         self._add_timer.timeout.connect(self._add_facts)
+        self._adding_after_paint = False
+        self.browser.viewport().installEventFilter(self)
         state.year_changed.connect(self._on_year_or_side)
         state.side_changed.connect(self._on_year_or_side)
         state.selection_changed.connect(self._on_selection)
@@ -704,15 +708,16 @@ class DetailPane(QWidget):
     def body_pending(self) -> bool:
         """Whether the body still shows an earlier year or side, or is still adding the
         facts of a long timeline."""
-        return self._body_timer.isActive() or self._add_timer.isActive()
+        return self._body_timer.isActive() or self._add_timer.isActive() or self._adding_after_paint
 
     def flush(self) -> None:
         """Bring the body up to date now, if a refresh is pending."""
         if self._body_timer.isActive():
             self._body_timer.stop()
             self.refresh_body()
-        while self._add_timer.isActive():
+        while self._add_timer.isActive() or self._adding_after_paint:
             self._add_timer.stop()
+            self._adding_after_paint = False
             self._add_facts()
 
     def facts_near(self, code: str, year: int) -> FactWindow:
@@ -721,6 +726,16 @@ class DetailPane(QWidget):
         return self._catalog.facts_near(code, year, TIMELINE_LIMIT)
 
     # Updates ------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (
+            self._adding_after_paint
+            and event.type() == QEvent.Type.Paint
+            and watched is self.browser.viewport()
+        ):
+            self._adding_after_paint = False
+            self._add_timer.start()
+        return super().eventFilter(watched, event)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         super().changeEvent(event)
@@ -825,7 +840,10 @@ class DetailPane(QWidget):
                 )
             ][FIRST_FACTS:]
             self._tail_to_add = parts.tail
-            self._add_timer.start()
+            if self.browser.viewport().isVisible():
+                self._adding_after_paint = True
+            else:  # no paint to wait for
+                self._add_timer.start()
         else:
             with self.browser.scroll_bar_held():
                 self.browser.setHtml(document)
@@ -861,6 +879,7 @@ class DetailPane(QWidget):
 
     def _stop_adding(self) -> None:
         self._add_timer.stop()
+        self._adding_after_paint = False
         self._to_add = []
         self._tail_to_add = ""
 
