@@ -6,13 +6,20 @@ from collections.abc import Iterator
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QHelpEvent, QImage, QWheelEvent
 from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.qtbot import QtBot
 
 from afgui.ui import map_geometry, palette
-from afgui.ui.world_map import MAX_ZOOM, MIN_ZOOM, MapStyle, WorldMapView, _grey_dilate
+from afgui.ui.world_map import (
+    MAX_ZOOM,
+    MIN_ZOOM,
+    MapStyle,
+    WorldMapView,
+    _grey_dilate,
+    _pixels,
+)
 
 WIDTH, HEIGHT = 1000, 600
 RED = QColor("#d7301f")
@@ -210,6 +217,66 @@ def test_no_data_is_hatched(view: WorldMapView) -> None:
     }  # a run across the stripes meets the ground and the stripe colour
     assert palette.NO_DATA.name() in colours
     assert len(colours) >= 2
+
+
+def _fresh_image(qtbot: QtBot, fills: dict[str, QColor]) -> QImage:
+    """What a new map of the same size draws with ``fills`` from the start."""
+    fresh = WorldMapView()
+    qtbot.addWidget(fresh)
+    fresh.resize(WIDTH, HEIGHT)
+    fresh.show()
+    qtbot.waitExposed(fresh)
+    fresh.set_fills(fills, palette.NO_DATA)
+    return _image(fresh)
+
+
+def test_recolouring_some_countries_draws_what_a_new_map_draws(
+    view: WorldMapView, qtbot: QtBot
+) -> None:
+    view.set_fills({"BR": RED, "FR": BLUE, "RU": RED, "CN": BLUE}, palette.NO_DATA)
+    _image(view)
+    # A few countries change (France back to "no data"), then most of them.
+    for fills in (
+        {"BR": BLUE, "RU": RED, "CN": BLUE},
+        {code: RED if number % 2 else BLUE for number, code in enumerate(view.codes)},
+    ):
+        view.set_fills(fills, palette.NO_DATA)
+        assert _image(view) == _fresh_image(qtbot, fills)
+
+
+def test_unchanged_colours_repaint_nothing(view: WorldMapView) -> None:
+    painted = []
+
+    class Paints(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                painted.append(True)
+            return False
+
+    view.set_fills({"BR": RED}, palette.NO_DATA)
+    _image(view)
+    QApplication.processEvents()
+    watcher = Paints()
+    view.installEventFilter(watcher)
+    view.set_fills({"BR": QColor(RED)}, QColor(palette.NO_DATA))
+    QApplication.processEvents()
+    assert painted == []
+    view.set_fills({"BR": BLUE}, palette.NO_DATA)
+    QApplication.processEvents()
+    assert painted
+
+
+def test_each_countrys_box_holds_its_pixels(view: WorldMapView) -> None:
+    layers = view._ensure_layers()
+    assert layers is not None
+    raster = _pixels(layers.ids, np.uint8)
+    for index, code in enumerate(view.codes, start=1):
+        rows, columns = np.nonzero(raster == index)
+        if not len(rows):
+            continue
+        box = layers.boxes[index]
+        assert box.top() <= rows.min() and rows.max() <= box.bottom(), code
+        assert box.left() <= columns.min() and columns.max() <= box.right(), code
 
 
 def test_marked_country_is_dark_and_labelled(plain_view: WorldMapView) -> None:

@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from afgui.domain.model import Actor
@@ -51,6 +52,7 @@ class ShapeAssignment:
         self._allowed = allowed
         self._by_existing: dict[tuple[str, ...], dict[str, str]] = {}
         self._by_year: dict[int, dict[str, str]] = {}
+        self._shapes_of: dict[tuple[int, str], tuple[str, ...]] = {}
 
     def at(self, year: int) -> Mapping[str, str]:
         mapping = self._by_year.get(year)
@@ -75,7 +77,15 @@ class ShapeAssignment:
         return mapping
 
     def shapes_of(self, code: str, year: int) -> list[str]:
-        return [shape for shape, actor in self.at(year).items() if actor == code]
+        mapping = self.at(year)
+        # Keyed by the mapping, which is shared by every year with the same actors.
+        key = (id(mapping), code)
+        shapes = self._shapes_of.get(key)
+        if shapes is None:
+            shapes = self._shapes_of[key] = tuple(
+                shape for shape, actor in mapping.items() if actor == code
+            )
+        return list(shapes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +119,12 @@ class MapPanel(QWidget):
         self._assignment = ShapeAssignment(catalog.actors, self.map.codes)
         self._cells: Mapping[str, StrengthCell] = {}
         self._mapping: Mapping[str, str] = {}
+        # Colour tables by year and side, and colours by strength: a year seen before
+        # (a drag back and forth, play) costs a lookup.
+        self._fills: dict[
+            tuple[int, str], tuple[npt.NDArray[np.uint32], npt.NDArray[np.bool_]]
+        ] = {}
+        self._colour_of: dict[float, int] = {}
         subject = catalog.actors_by_code.get(SUBJECT)
         self._subject_shapes = tuple(
             shape for shape in (subject.map_shapes if subject else ()) if shape in self.map.codes
@@ -153,6 +169,8 @@ class MapPanel(QWidget):
             self._colours = theme.current()
             self.map.set_style(theme.map_style())
             self._apply_colours()
+            self._fills.clear()
+            self._colour_of.clear()
             self._refresh()
 
     def _apply_colours(self) -> None:
@@ -220,20 +238,35 @@ class MapPanel(QWidget):
         side = self._state.side
         self._cells = self._relations.values_at(year, side)
         self._mapping = self._assignment.at(year)
-        fills: dict[str, QColor] = {}
-        colours: dict[float, QColor] = {}
-        for shape, code in self._mapping.items():
-            cell = self._cells.get(code)
-            if cell is None or cell.value is None:
-                continue  # left out: the map hatches it as "no data"
-            colour = colours.get(cell.value)
-            if colour is None:
-                colour = palette.strength_colour(cell.value)
-                colours[cell.value] = colour
-            fills[shape] = colour
-        self.map.set_fills(fills, palette.NO_DATA)
+        key = (year, side.value)
+        fills = self._fills.get(key)
+        if fills is None:
+            fills = self._fills[key] = self._fill_table()
+        self.map.set_fill_table(*fills, palette.NO_DATA)
         self.title.setText(f"Relations in {year} · {theme.SIDE_LABELS[side.value]}")
         self._update_selection(self._state.selection)
+
+    def _fill_table(self) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.bool_]]:
+        """The shown year's colour of each map code, in the map's order, and whether it
+        is known (unknown: no data)."""
+        cells = self._cells
+        mapping = self._mapping
+        colour_of = self._colour_of
+        codes = self.map.codes
+        colours = np.zeros(len(codes), dtype=np.uint32)
+        known = np.zeros(len(codes), dtype=bool)
+        for number, shape in enumerate(codes):
+            code = mapping.get(shape)
+            cell = None if code is None else cells.get(code)
+            value = None if cell is None else cell.value
+            if value is None:
+                continue  # the map hatches it as "no data"
+            colour = colour_of.get(value)
+            if colour is None:
+                colour = colour_of[value] = palette.strength_colour(value).rgb()
+            colours[number] = colour
+            known[number] = True
+        return colours, known
 
     def _update_selection(self, code: str) -> None:
         self.map.set_selected(self.shapes_of(code) if code else ())

@@ -14,7 +14,9 @@ year, which only recolours countries, costs about a millisecond:
   out, a faint coastline on the water side and thin light borders.
 * the **composite**: the ID raster converted through its colour table (one entry per
   country), "no data" countries hatched, the overlay blended on top. A year change swaps
-  the colour table and rebuilds only this.
+  the colour table and rebuilds only this, and only around the countries whose colour
+  changed (from one year to the next most keep theirs): the same steps over those
+  countries' boxes give the same pixels, and only those boxes are repainted.
 * small **sprites** (selection and marks, hover outline) cropped to what they cover, and
   the **legend**; each is redrawn only when its own inputs change.
 
@@ -38,7 +40,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from PySide6 import QtGui
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFocusEvent,
@@ -54,6 +56,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QPen,
+    QRegion,
     QResizeEvent,
     QTransform,
     QWheelEvent,
@@ -74,6 +77,16 @@ DEFAULT_HIDDEN = frozenset({"AQ"})
 SETTLE_MS = 120
 
 _OCEAN_INDEX = 0
+#: Composing box by box pays while the changed countries' boxes, each counted with
+#: :data:`_BOX_SHARE` of the map for its own overhead, stay under this share of the map's
+#: pixels; above it the composite is made again whole. (Measured: a box costs about what
+#: its pixels cost in the whole, plus a tenth of the whole; most year changes that
+#: recolour anything recolour a few countries or a dozen and more.)
+_RECOMPOSE_SHARE = 0.65
+_BOX_SHARE = 0.12
+#: How far (device pixels) a country's colour reaches beyond its outline's bounds: the
+#: ID raster is dilated by a pixel into the ocean, and bounds are rounded outwards.
+_BOX_MARGIN = 2
 _TABLE_SIZE = 256
 _WHEEL_STEP = 120  # angleDelta units of one notch of a common mouse wheel
 _WHEEL_FACTOR = 1.2  # zoom per notch
@@ -128,6 +141,7 @@ class _ViewLayers:
     overlay: QImage  # ARGB32_Premultiplied, device pixels
     hatch_pixels: npt.NDArray[np.intp]  # flat indices of land pixels on a hatch stripe
     hatch_ids: npt.NDArray[np.uint8]  # the country index at each of them
+    boxes: list[QRect]  # per country index, the device pixels its colour can reach
 
 
 @dataclass(slots=True)
@@ -186,9 +200,13 @@ class WorldMapView(QWidget):
         self._centre = self._fit_rect.center()
 
         self._default = QColor(palette.NO_DATA)  # until the first set_fills
-        self._table = [self._style.ocean.rgb()] * _TABLE_SIZE
-        self._fills: dict[str, QColor] = {}
+        # The ID raster's colour table (ARGB words), and which entries are hatched.
+        self._table = np.full(_TABLE_SIZE, self._style.ocean.rgb(), dtype=np.uint32)
         self._hatched = np.zeros(_TABLE_SIZE, dtype=bool)
+        # One colour per code, and whether it is known (unknown: the default, hatched).
+        self._fill_colours = np.zeros(len(self._codes), dtype=np.uint32)
+        self._fill_known = np.zeros(len(self._codes), dtype=bool)
+        self._marked_mask = np.zeros(len(self._codes), dtype=bool)
         self._selected: frozenset[str] = frozenset()
         self._marked: frozenset[str] = frozenset()
         self._labels: dict[str, str] = {}
@@ -198,6 +216,8 @@ class WorldMapView(QWidget):
 
         self._layers: _ViewLayers | None = None
         self._composite: QImage | None = None
+        # Boxes of the composite (device pixels) to compose again before it is drawn.
+        self._stale_boxes: list[QRect] = []
         # What is drawn over the map: the marked countries' outlines and labels, which
         # rarely change, apart from the selection's outline, which changes on each click.
         self._marked_sprites: tuple[_Sprite | None, _Sprite | None] = (None, None)
@@ -252,7 +272,7 @@ class WorldMapView(QWidget):
     def set_style(self, style: MapStyle) -> None:
         """Draw with other colours (a change of theme): every layer is rendered again."""
         self._style = style
-        self._table = [style.ocean.rgb()] * _TABLE_SIZE
+        self._table = np.full(_TABLE_SIZE, style.ocean.rgb(), dtype=np.uint32)
         self._rebuild_table()
         self._invalidate_view()
         self._legend_sprite = None
@@ -265,11 +285,32 @@ class WorldMapView(QWidget):
         table and schedules one repaint. Codes not on the map are ignored; colours are
         drawn opaque.
         """
-        self._fills = {code.upper(): QColor(colour) for code, colour in fills.items()}
+        rgbs = {code.upper(): QColor(colour).rgb() for code, colour in fills.items()}
+        colours = np.array([rgbs.get(code, 0) for code in self._codes], dtype=np.uint32)
+        known = np.array([code in rgbs for code in self._codes], dtype=bool)
+        self.set_fill_table(colours, known, default)
+
+    def set_fill_table(
+        self,
+        colours: npt.NDArray[np.uint32],
+        known: npt.NDArray[np.bool_],
+        default: QColor,
+    ) -> None:
+        """Like :meth:`set_fills`, by position: one ``QColor.rgb()`` word per code of
+        :attr:`codes`, in that order, used where ``known`` (elsewhere ``default``,
+        hatched).
+
+        Only the countries whose colour changed are composed and repainted again; when
+        none did, nothing is.
+        """
+        if len(colours) != len(self._codes) or len(known) != len(self._codes):
+            raise ValueError(f"{len(colours)} fills for {len(self._codes)} countries")
+        self._fill_colours = np.asarray(colours, dtype=np.uint32)
+        self._fill_known = np.asarray(known, dtype=bool)
         self._default = QColor(default)
+        before = self._table.copy(), self._hatched.copy()
         self._rebuild_table()
-        self._composite = None
-        self.update()
+        self._recolour(before)
 
     def set_selected(self, codes: Collection[str]) -> None:
         """Outline these countries with a thick contrasting stroke (empty: none)."""
@@ -286,6 +327,7 @@ class WorldMapView(QWidget):
         no label. Marked countries ignore their fill.
         """
         self._marked = frozenset(code.upper() for code in codes) & self._index.keys()
+        self._marked_mask = np.array([code in self._marked for code in self._codes], dtype=bool)
         self._labels = {code.upper(): text for code, text in (labels or {}).items()}
         self._rebuild_table()
         self._composite = None
@@ -606,19 +648,47 @@ class WorldMapView(QWidget):
 
     def _rebuild_table(self) -> None:
         # rgb() drops alpha: the composite is painted as opaque (WA_OpaquePaintEvent).
-        default = self._default.rgb()
-        table = self._table
-        hatched = self._hatched
-        hatched[:] = False
-        marked_fill = self._style.marked_fill.rgb()
-        for code, index in self._index.items():
-            if code in self._marked:
-                table[index] = marked_fill
-            elif (colour := self._fills.get(code)) is not None:
-                table[index] = colour.rgb()
-            else:
-                table[index] = default
-                hatched[index] = True
+        count = len(self._codes)
+        known = self._fill_known & ~self._marked_mask
+        entries = np.where(known, self._fill_colours, np.uint32(self._default.rgb()))
+        entries[self._marked_mask] = self._style.marked_fill.rgb()
+        self._table[1 : count + 1] = entries
+        self._hatched[:] = False
+        self._hatched[1 : count + 1] = ~known & ~self._marked_mask
+
+    def _recolour(self, before: tuple[npt.NDArray[np.uint32], npt.NDArray[np.bool_]]) -> None:
+        """After a new colour table: compose again and repaint what it changed."""
+        table, hatched = before
+        changed = np.flatnonzero((table != self._table) | (hatched != self._hatched)).tolist()
+        if not changed:
+            return
+        layers = self._layers
+        if (
+            self._composite is None
+            or layers is None
+            or layers.ratio != self.devicePixelRatioF()
+            or not self._layers_current()
+        ):
+            self._composite = None
+            self.update()
+            return
+        boxes = [box for box in (layers.boxes[index] for index in changed) if not box.isEmpty()]
+        # What composing box by box costs, in shares of composing the whole.
+        whole = layers.ids.width() * layers.ids.height()
+        cost = sum(box.width() * box.height() / whole + _BOX_SHARE for box in boxes)
+        if cost > _RECOMPOSE_SHARE:
+            self._composite = None  # cheaper in one go
+            self.update()
+            return
+        self._stale_boxes.extend(boxes)
+        for box in boxes:
+            logical = QRectF(
+                box.x() / layers.ratio,
+                box.y() / layers.ratio,
+                box.width() / layers.ratio,
+                box.height() / layers.ratio,
+            )
+            self.update(logical.toAlignedRect().adjusted(-1, -1, 1, 1))
 
     # ----------------------------------------------------------------- layers
 
@@ -709,8 +779,15 @@ class WorldMapView(QWidget):
         on_land = raster.ravel()[hatch_pixels] != _OCEAN_INDEX
         hatch_pixels = hatch_pixels[on_land]
         hatch_ids = raster.ravel()[hatch_pixels]
+        frame = QRect(0, 0, width, height)
+        margin = _BOX_MARGIN
+        boxes = [QRect()] + [
+            device.mapRect(shape.bounds).toAlignedRect().adjusted(-margin, -margin, margin, margin)
+            & frame
+            for shape in self._shapes
+        ]
         return _ViewLayers(
-            transform, ratio, QSize(self.size()), ids, overlay, hatch_pixels, hatch_ids
+            transform, ratio, QSize(self.size()), ids, overlay, hatch_pixels, hatch_ids, boxes
         )
 
     def _hatch_stripes(self, width: int, height: int, ratio: float) -> npt.NDArray[np.intp]:
@@ -727,25 +804,75 @@ class WorldMapView(QWidget):
         layers = self._ensure_layers()
         if layers is None:
             return None
-        if self._composite is not None:
-            return self._composite
+        composite = self._composite
+        if composite is not None:
+            if self._stale_boxes:
+                self._recompose(composite, layers, self._stale_boxes)
+                self._stale_boxes = []
+            return composite
+        self._stale_boxes = []
         ids = layers.ids
-        ids.setColorTable(self._table)
+        ids.setColorTable(self._table.tolist())
         composite = ids.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
-        hatch = self._style.hatch
-        if hatch is not None and len(layers.hatch_pixels):
-            on = self._hatched[layers.hatch_ids]
-            if on.any():
-                # 32-bit rows have no padding, so the flat indices of the ID raster's
-                # unpadded width address the same pixels here.
-                pixels = _pixels(composite, np.uint32).ravel()
-                pixels[layers.hatch_pixels[on]] = _blend(self._default, hatch)
+        self._hatch(composite, layers.hatch_pixels, layers.hatch_ids)
         painter = QPainter(composite)
         painter.drawImage(0, 0, layers.overlay)
         painter.end()
         composite.setDevicePixelRatio(layers.ratio)
         self._composite = composite
         return composite
+
+    def _recompose(self, composite: QImage, layers: _ViewLayers, boxes: list[QRect]) -> None:
+        """Compose ``boxes`` of the composite again, by the same steps as the whole."""
+        ids = layers.ids
+        ids.setColorTable(self._table.tolist())
+        pixels = _pixels(composite, np.uint32)
+        width = ids.width()
+        hatch = self._style.hatch
+        stripe = _blend(self._default, hatch) if hatch is not None else 0
+        region = QRegion()
+        for box in dict.fromkeys((box.x(), box.y(), box.width(), box.height()) for box in boxes):
+            left, top, box_width, box_height = box
+            part = ids.copy(*box).convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+            pixels[top : top + box_height, left : left + box_width] = _pixels(part, np.uint32)
+            if hatch is not None:
+                # The stripes' pixels are in row order: those of the box's rows, then
+                # those of its columns, then those of "no data" countries.
+                start, end = np.searchsorted(
+                    layers.hatch_pixels, (top * width, (top + box_height) * width)
+                )
+                flat = layers.hatch_pixels[start:end]
+                columns = flat % width
+                on = (columns >= left) & (columns < left + box_width)
+                on &= self._hatched[layers.hatch_ids[start:end]]
+                pixels.reshape(-1)[flat[on]] = stripe
+            region += QRect(*box)
+        # The overlay once over the boxes' union: blended twice where boxes overlap, it
+        # would darken the coasts there.
+        composite.setDevicePixelRatio(1.0)
+        painter = QPainter(composite)
+        painter.setClipRegion(region)
+        bounding = region.boundingRect()
+        painter.drawImage(bounding.topLeft(), layers.overlay, bounding)
+        painter.end()
+        composite.setDevicePixelRatio(layers.ratio)
+
+    def _hatch(
+        self,
+        composite: QImage,
+        hatch_pixels: npt.NDArray[np.intp],
+        hatch_ids: npt.NDArray[np.uint8],
+    ) -> None:
+        """Stripe the "no data" countries' pixels among ``hatch_pixels``."""
+        hatch = self._style.hatch
+        if hatch is None or not len(hatch_pixels):
+            return
+        on = self._hatched[hatch_ids]
+        if on.any():
+            # 32-bit rows have no padding, so the flat indices of the ID raster's
+            # unpadded width address the same pixels here.
+            pixels = _pixels(composite, np.uint32).ravel()
+            pixels[hatch_pixels[on]] = _blend(self._default, hatch)
 
     def _invalidate_decorations(self) -> None:
         self._marked_stale = True
