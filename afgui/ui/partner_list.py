@@ -50,6 +50,9 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 NO_VALUE = "\N{EM DASH}"
 
+#: At most this many strengths keep their swatch icon at hand.
+_SWATCH_VALUES = 4096
+
 #: How long the year must stand still before the rows re-sort by their new values.
 RESORT_DELAY_MS = 250
 
@@ -152,6 +155,7 @@ class PartnerTableModel(QStandardItemModel):
         self._rows: list[PartnerRow] = []
         self._cells: list[tuple[dict[int, Any], ...] | None] = []
         self._swatches: dict[str, QIcon] = {}
+        self._swatch_of_value: dict[float | None, QIcon] = {}
 
     @property
     def rows(self) -> tuple[PartnerRow, ...]:
@@ -191,6 +195,7 @@ class PartnerTableModel(QStandardItemModel):
     def refresh_colours(self) -> None:
         """Compute every cell again after a theme change (faint text, swatch borders)."""
         self._swatches.clear()
+        self._swatch_of_value.clear()
         self._cells = [None] * len(self._rows)
         if self._rows:
             last = self.index(len(self._rows) - 1, len(self.HEADERS) - 1)
@@ -258,6 +263,16 @@ class PartnerTableModel(QStandardItemModel):
         return tuple(cells)
 
     def _swatch(self, value: float | None) -> QIcon:
+        # By value first: most rows keep their value from one year to the next, and
+        # working the colour out costs more than the look-up (bounded: values are floats).
+        icon = self._swatch_of_value.get(value)
+        if icon is None:
+            if len(self._swatch_of_value) >= _SWATCH_VALUES:
+                self._swatch_of_value.clear()
+            icon = self._swatch_of_value[value] = self._swatch_of_colour(value)
+        return icon
+
+    def _swatch_of_colour(self, value: float | None) -> QIcon:
         colour = palette.strength_colour(value)
         key = colour.name()
         icon = self._swatches.get(key)
