@@ -217,11 +217,17 @@ class MainWindow(QMainWindow):
             return
         from afgui.ui.charts import ChartsView
 
+        # The splitters keep the sizes they had: swapping the placeholder for the charts
+        # in a shown window would otherwise let them hand the charts' height to the map.
+        sizes = {name: splitter.sizes() for name, splitter in self.splitters().items()}
         self._charts = ChartsView(self.state, self._catalog, self._relations, self._charts_slot)
         self._charts_placeholder.hide()
         layout = self._charts_slot.layout()
         assert layout is not None
         layout.addWidget(self._charts)
+        for name, splitter in self.splitters().items():
+            if all(size > 0 for size in sizes[name]):
+                splitter.setSizes(sizes[name])
 
     @property
     def charts_built(self) -> bool:
@@ -230,6 +236,9 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
+        # A splitter first shown lays its panes out by their size hints, undoing the
+        # balance of the resize before it (the charts' placeholder hints at one line).
+        self._balance()
         if not self._painted:
             # The charts' card is painted with the rest of the window; what follows the
             # first paint starts then, from a zero timer: one started here would be a
