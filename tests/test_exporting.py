@@ -129,13 +129,19 @@ def test_map_png_has_the_title_and_the_colours_of_the_map(
     assert title > 0  # the title band above the map
     drawn = {item.actor: item for item in window.map_panel.drawn()}
     assert drawn["JPN"].value is not None
-    inside = world.country_point("JP").toPoint()
+    assert drawn["RUS"].value is not None
+    # The exported map is the one on screen, below the title band: the same pixels.
+    shown = world.grab().toImage()
+    for code in ("JP", "RU", "AF"):
+        inside = world.country_point(code).toPoint()
+        assert image.pixelColor(inside.x(), inside.y() + title) == shown.pixelColor(inside)
+    # And Russia (wide: no outline near its middle) in its strength's colour.
+    inside = world.country_point("RU").toPoint()
     pixel = image.pixelColor(inside.x(), inside.y() + title)
-    expected = QColor(drawn["JPN"].colour)
-    # Japan is narrow: the selection's outline may tint its middle a little.
-    assert abs(pixel.red() - expected.red()) <= 12
-    assert abs(pixel.green() - expected.green()) <= 12
-    assert abs(pixel.blue() - expected.blue()) <= 12
+    expected = QColor(drawn["RUS"].colour)
+    assert abs(pixel.red() - expected.red()) <= 3
+    assert abs(pixel.green() - expected.green()) <= 3
+    assert abs(pixel.blue() - expected.blue()) <= 3
 
 
 def test_map_svg_has_one_path_per_country_with_its_fill_and_a_legend(

@@ -48,6 +48,8 @@ def appearance(qapp: QApplication) -> Iterator[Appearance]:
 @pytest.fixture
 def window(qtbot, fixture_engine: Engine, appearance: Appearance) -> MainWindow:  # type: ignore[no-untyped-def]
     window = make_window(qtbot, fixture_engine, year=2002, selection="JPN")
+    # Built now, not after the first paint: every shot below must show them.
+    assert window.charts is not None
     window.state.set_compare("RUS")
     window.detail.flush()
     return window
