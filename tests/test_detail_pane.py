@@ -417,3 +417,28 @@ def test_a_header_rewritten_in_place_reads_as_one_built_afresh(pane: DetailPane)
         fresh.set_header(pane._header)
         assert pane.header._document.toHtml() == fresh._document.toHtml()
         assert ("Note: Soviet Union did not exist" in pane.plain_text()) == (year >= 1992)
+
+
+def test_a_pane_opened_on_a_partner_reads_its_facts_after_its_first_paint(
+    qtbot: QtBot, fixture_engine: Engine
+) -> None:
+    """The window is painted before the first query (which imports SQLAlchemy at a
+    start): the header is there at once, the body right after the pane's first paint."""
+    catalog, relations = services(fixture_engine)
+    state = make_state(relations, year=1997, selection="PAK")
+    pane = DetailPane(state, catalog, relations)
+    qtbot.addWidget(pane)
+    assert "Pakistan" in pane.plain_text()  # the header
+    assert pane.browser.toPlainText() == "Reading the facts…"
+    assert pane.body_pending
+    pane.resize(500, 700)
+    pane.show()
+    qtbot.waitUntil(lambda: not pane.body_pending)
+    assert "Timeline" in pane.browser.toPlainText()
+
+    # Unshown, a flush brings the body (the report and the tests read it that way).
+    other = DetailPane(state, catalog, relations)
+    qtbot.addWidget(other)
+    other.flush()
+    assert not other.body_pending
+    assert other.browser.toPlainText() == pane.browser.toPlainText()

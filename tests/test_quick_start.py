@@ -146,7 +146,7 @@ probe = Probe()
 app.installEventFilter(probe)
 from afgui.app import main
 
-main(["--size", "1024x700", "--settings", sys.argv[1]])
+main(["--size", "1024x700", "--settings", sys.argv[1], *sys.argv[2:]])
 """
 
 
@@ -154,21 +154,24 @@ def test_a_returning_start_imports_sqlalchemy_only_after_its_first_paint(
     tmp_path: Path,
 ) -> None:
     environment = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    # Each run with settings of its own: no partner selected at the start.
+    # Each run with settings of its own; the third opens on a partner, as a returning
+    # user's window usually does: its facts are read right after the first paint.
+    arguments: list[list[str]] = [[], [], ["--country", "USA"]]
     runs = [
         subprocess.run(
-            [sys.executable, "-c", FIRST_PAINT_PROBE, str(tmp_path / f"afgui-{run}.ini")],
+            [sys.executable, "-c", FIRST_PAINT_PROBE, str(tmp_path / f"afgui-{run}.ini"), *extra],
             env=environment,
             capture_output=True,
             text=True,
             timeout=120,
             check=True,
         ).stdout
-        for run in range(2)
+        for run, extra in enumerate(arguments)
     ]
     # The first start builds the database and opens it the usual way.
     assert "sqlalchemy imported at first paint: True" in runs[0]
     assert "sqlalchemy imported at first paint: False" in runs[1]
+    assert "sqlalchemy imported at first paint: False" in runs[2]
     for run in runs:
         assert "facts shown after a selection: True" in run
 

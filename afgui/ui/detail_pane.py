@@ -697,7 +697,14 @@ class DetailPane(QWidget):
         state.selection_changed.connect(self._on_selection)
         state.compare_changed.connect(self._on_selection)
         self.refresh_header()
-        self.refresh_body()
+        # A window that opens on a partner is painted before the partner's facts are
+        # read: a start's first query imports SQLAlchemy (~0.6 s on a slow machine), so
+        # the body follows right after the pane's first paint (see eventFilter).
+        self._body_after_paint = bool(state.selection)
+        if self._body_after_paint:
+            self.browser.setPlainText("Reading the facts…")
+        else:
+            self.refresh_body()
 
     # What the pane shows ------------------------------------------------------------
 
@@ -709,11 +716,16 @@ class DetailPane(QWidget):
     def body_pending(self) -> bool:
         """Whether the body still shows an earlier year or side, or is still adding the
         facts of a long timeline."""
-        return self._body_timer.isActive() or self._add_timer.isActive() or self._adding_after_paint
+        return (
+            self._body_after_paint
+            or self._body_timer.isActive()
+            or self._add_timer.isActive()
+            or self._adding_after_paint
+        )
 
     def flush(self) -> None:
         """Bring the body up to date now, if a refresh is pending."""
-        if self._body_timer.isActive():
+        if self._body_timer.isActive() or self._body_after_paint:
             self._body_timer.stop()
             self.refresh_body()
         while self._add_timer.isActive() or self._adding_after_paint:
@@ -729,14 +741,18 @@ class DetailPane(QWidget):
     # Updates ------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if (
-            self._adding_after_paint
-            and event.type() == QEvent.Type.Paint
-            and watched is self.browser.viewport()
-        ):
-            self._adding_after_paint = False
-            self._add_timer.start()
+        if event.type() == QEvent.Type.Paint and watched is self.browser.viewport():
+            if self._adding_after_paint:
+                self._adding_after_paint = False
+                self._add_timer.start()
+            if self._body_after_paint:
+                # Queued: delivered once this paint (and the window's) is done.
+                QTimer.singleShot(0, self._body_after_first_paint)
         return super().eventFilter(watched, event)
+
+    def _body_after_first_paint(self) -> None:
+        if self._body_after_paint:
+            self.refresh_body()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         super().changeEvent(event)
@@ -807,6 +823,7 @@ class DetailPane(QWidget):
         return Header(plain, html=rich)
 
     def refresh_body(self) -> None:
+        self._body_after_paint = False
         code = self._state.selection
         compare = self._state.compare if code else ""
         parts = self._render_body_of(code)
