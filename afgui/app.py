@@ -392,7 +392,11 @@ def open_services(db: str | None) -> OpenedServices:
 
             # As the usual open: the whole structure of the default database, not of a
             # --db file (a synthetic one can be huge); the digest of both.
-            problem = check_file(verified, deep=not requested)
+            try:
+                problem = check_file(verified, deep=not requested)
+            except Exception as error:
+                # Anything unforeseen is said in the window, as a failed check would be.
+                problem = f"could not be checked ({error})"
             return None if problem is None else f"{verified} {problem}"
 
         return OpenedServices(
