@@ -253,11 +253,15 @@ def stepping_pane(
     return pane, state, code
 
 
-def _whole_text(pane: DetailPane, code: str) -> str:
-    """The body as one ``setHtml`` of the whole document would read."""
+def _whole_document(pane: DetailPane, code: str) -> QTextDocument:
+    """The body as one ``setHtml`` of the whole document lays it out."""
     whole = QTextDocument()
     whole.setHtml(pane._render_body_of(code).html)
-    return whole.toPlainText()
+    return whole
+
+
+def _whole_text(pane: DetailPane, code: str) -> str:
+    return _whole_document(pane, code).toPlainText()
 
 
 def _paragraphs(document: QTextDocument) -> list[tuple[str, str, float, float, float]]:
@@ -294,9 +298,7 @@ def test_a_long_timeline_is_added_in_steps_and_ends_as_one_render(
     assert len(stepped) > len(first)
     assert stepped == _whole_text(pane, code)
     # Paragraph by paragraph too: the added facts keep their own spacing and highlight.
-    whole = QTextDocument()
-    whole.setHtml(pane._render_body_of(code).html)
-    assert _paragraphs(pane.browser.document()) == _paragraphs(whole)
+    assert _paragraphs(pane.browser.document()) == _paragraphs(_whole_document(pane, code))
 
 
 def test_a_shown_pane_adds_facts_only_after_painting_the_first(
@@ -340,9 +342,7 @@ def test_a_year_change_read_from_the_top_is_laid_out_in_steps(
     pane.flush()
     assert not pane.body_pending
     assert pane.browser.toPlainText() == _whole_text(pane, code)
-    whole = QTextDocument()
-    whole.setHtml(pane._render_body_of(code).html)
-    assert _paragraphs(pane.browser.document()) == _paragraphs(whole)
+    assert _paragraphs(pane.browser.document()) == _paragraphs(_whole_document(pane, code))
 
 
 def test_a_year_change_keeps_a_reader_further_down_in_place(

@@ -43,11 +43,17 @@ from afgui.domain.model import Actor, ActorName, Government, Source
 from afgui.domain.vocab import ActorKind, AfghanSide, SourceKind
 from afgui.services import cube_cache
 from afgui.services.catalog import ReferenceData
+from afgui.services.export import actor_record, government_record, source_record
 
 #: Bump when what is stored changes shape.
 FORMAT = 1
 # Besides the cube's modules (cube_cache.code_identity): what reads and writes the record.
-_CODE_MODULES = ("afgui.services.quick_start", "afgui.services.catalog", "afgui.domain.model")
+_CODE_MODULES = (
+    "afgui.services.quick_start",
+    "afgui.services.catalog",
+    "afgui.services.export",
+    "afgui.domain.model",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,95 +172,41 @@ def forget(requested: str) -> None:
         _record_path(requested).unlink()
 
 
-# The reference data as JSON ------------------------------------------------------------
+# The reference data as JSON: the export's records (afgui.services.export) and back ------
 
 
 def _reference_to(reference: ReferenceData) -> dict[str, Any]:
     return {
-        "actors": [
-            {
-                "code": actor.code,
-                "name": actor.name,
-                "kind": actor.kind.value,
-                "start_year": actor.start_year,
-                "end_year": actor.end_year,
-                "predecessor": actor.predecessor,
-                "successor": actor.successor,
-                "map_shapes": list(actor.map_shapes),
-                "other_names": [
-                    [other.name, other.start_year, other.end_year] for other in actor.other_names
-                ],
-                "note": actor.note,
-            }
-            for actor in reference.actors
-        ],
-        "governments": [
-            {
-                "code": government.code,
-                "name": government.name,
-                "start": government.start.isoformat(),
-                "end": government.end.isoformat() if government.end is not None else None,
-                "side": government.side.value,
-                "note": government.note,
-            }
-            for government in reference.governments
-        ],
-        "sources": [
-            {
-                "id": source.id,
-                "title": source.title,
-                "kind": source.kind.value,
-                "seed_file": source.seed_file,
-                "author": source.author,
-                "publisher": source.publisher,
-                "published": source.published,
-                "note": source.note,
-            }
-            for source in reference.sources
-        ],
+        "actors": [actor_record(actor) for actor in reference.actors],
+        "governments": [government_record(government) for government in reference.governments],
+        "sources": [source_record(source) for source in reference.sources],
     }
 
 
 def _reference_from(stored: dict[str, Any]) -> ReferenceData:
     actors = tuple(
         Actor(
-            code=actor["code"],
-            name=actor["name"],
-            kind=ActorKind(actor["kind"]),
-            start_year=actor["start_year"],
-            end_year=actor["end_year"],
-            predecessor=actor["predecessor"],
-            successor=actor["successor"],
-            map_shapes=tuple(actor["map_shapes"]),
-            other_names=tuple(
-                ActorName(name, start, end) for name, start, end in actor["other_names"]
-            ),
-            note=actor["note"],
+            **{
+                **record,
+                "kind": ActorKind(record["kind"]),
+                "map_shapes": tuple(record["map_shapes"]),
+                "other_names": tuple(ActorName(**other) for other in record["other_names"]),
+            }
         )
-        for actor in stored["actors"]
+        for record in stored["actors"]
     )
     governments = tuple(
         Government(
-            code=government["code"],
-            name=government["name"],
-            start=dt.date.fromisoformat(government["start"]),
-            end=dt.date.fromisoformat(government["end"]) if government["end"] else None,
-            side=AfghanSide(government["side"]),
-            note=government["note"],
+            **{
+                **record,
+                "start": dt.date.fromisoformat(record["start"]),
+                "end": dt.date.fromisoformat(record["end"]) if record["end"] else None,
+                "side": AfghanSide(record["side"]),
+            }
         )
-        for government in stored["governments"]
+        for record in stored["governments"]
     )
     sources = tuple(
-        Source(
-            id=source["id"],
-            title=source["title"],
-            kind=SourceKind(source["kind"]),
-            seed_file=source["seed_file"],
-            author=source["author"],
-            publisher=source["publisher"],
-            published=source["published"],
-            note=source["note"],
-        )
-        for source in stored["sources"]
+        Source(**{**record, "kind": SourceKind(record["kind"])}) for record in stored["sources"]
     )
     return ReferenceData(actors, governments, sources)
