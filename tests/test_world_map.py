@@ -428,6 +428,19 @@ def test_palette_ends_and_middle() -> None:
     assert palette.strength_colour(float("nan")) == palette.NO_DATA
 
 
+def test_palette_colours_many_values_as_one_by_one() -> None:
+    # Every hundredth of the scale and beyond it, the anchors, and irregular values:
+    # the array form must give QColor's own rounding, not a colour one unit off.
+    rng = np.random.default_rng(7)
+    values = np.concatenate(
+        (np.arange(-1200, 1201) / 100, rng.uniform(-11, 11, 20_000), [np.nan, -0.0])
+    )
+    expected = [
+        palette.strength_colour(None if np.isnan(value) else float(value)).rgb() for value in values
+    ]
+    assert palette.strength_rgbs(values).tolist() == expected
+
+
 def test_palette_darkens_away_from_zero() -> None:
     for sign in (-1, 1):
         lightness = [palette.strength_colour(sign * v).lightness() for v in range(0, 11)]

@@ -119,12 +119,11 @@ class MapPanel(QWidget):
         self._assignment = ShapeAssignment(catalog.actors, self.map.codes)
         self._cells: Mapping[str, StrengthCell] = {}
         self._mapping: Mapping[str, str] = {}
-        # Colour tables by year and side, and colours by strength: a year seen before
-        # (a drag back and forth, play) costs a lookup.
+        # Colour tables by year and side: a year seen before (a drag back and forth,
+        # play) costs a lookup.
         self._fills: dict[
             tuple[int, str], tuple[npt.NDArray[np.uint32], npt.NDArray[np.bool_]]
         ] = {}
-        self._colour_of: dict[float, int] = {}
         subject = catalog.actors_by_code.get(SUBJECT)
         self._subject_shapes = tuple(
             shape for shape in (subject.map_shapes if subject else ()) if shape in self.map.codes
@@ -170,7 +169,6 @@ class MapPanel(QWidget):
             self.map.set_style(theme.map_style())
             self._apply_colours()
             self._fills.clear()
-            self._colour_of.clear()
             self._refresh()
 
     def _apply_colours(self) -> None:
@@ -251,22 +249,14 @@ class MapPanel(QWidget):
         is known (unknown: no data)."""
         cells = self._cells
         mapping = self._mapping
-        colour_of = self._colour_of
-        codes = self.map.codes
-        colours = np.zeros(len(codes), dtype=np.uint32)
-        known = np.zeros(len(codes), dtype=bool)
-        for number, shape in enumerate(codes):
+        values = np.full(len(self.map.codes), np.nan)
+        for number, shape in enumerate(self.map.codes):
             code = mapping.get(shape)
             cell = None if code is None else cells.get(code)
-            value = None if cell is None else cell.value
-            if value is None:
-                continue  # the map hatches it as "no data"
-            colour = colour_of.get(value)
-            if colour is None:
-                colour = colour_of[value] = palette.strength_colour(value).rgb()
-            colours[number] = colour
-            known[number] = True
-        return colours, known
+            if cell is not None and cell.value is not None:
+                values[number] = cell.value
+        known = ~np.isnan(values)  # unknown: the map hatches it as "no data"
+        return palette.strength_rgbs(values), known
 
     def _update_selection(self, code: str) -> None:
         self.map.set_selected(self.shapes_of(code) if code else ())

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+import numpy.typing as npt
 from PySide6.QtGui import QColor
 
 #: Ends of the strength scale.
@@ -37,6 +39,10 @@ _BRBG_11 = (
     "#003c30",
 )
 _ANCHORS = tuple(QColor(code) for code in _BRBG_11)
+#: The anchors' channels as ``QColor.redF()`` etc. give them, for :func:`strength_rgbs`.
+_ANCHOR_CHANNELS = np.array(
+    [(anchor.redF(), anchor.greenF(), anchor.blueF()) for anchor in _ANCHORS], dtype=np.float64
+)
 
 #: The colour of strength 0 (relations exist, neither warm nor hostile).
 NEUTRAL = QColor(_BRBG_11[5])
@@ -61,6 +67,32 @@ def strength_colour(value: float | None) -> QColor:
     lower = min(int(position), len(_ANCHORS) - 2)
     weight = position - lower
     return _mix(_ANCHORS[lower], _ANCHORS[lower + 1], weight)
+
+
+def strength_rgbs(values: npt.ArrayLike) -> npt.NDArray[np.uint32]:
+    """``strength_colour(value).rgb()`` for many values at once (NaN gives NO_DATA's).
+
+    The same arithmetic, array-wise, down to QColor's rounding: its floating-point
+    channels are stored as 16-bit integers from single-precision products, and
+    ``rgb()`` brings those to 8 bits by ``round(c / 257)``. A colour per partner and
+    year is then a few array operations instead of a QColor each (a year first shown
+    at a million facts coloured 250 partners one by one: ~4 ms).
+    """
+    wanted = np.asarray(values, dtype=np.float64).reshape(-1)
+    unknown = np.isnan(wanted)
+    clamped = np.clip(np.where(unknown, 0.0, wanted), SCALE_MIN, SCALE_MAX)
+    position = (clamped - SCALE_MIN) / (SCALE_MAX - SCALE_MIN) * (len(_ANCHORS) - 1)
+    lower = np.minimum(position.astype(np.intp), len(_ANCHORS) - 2)
+    weight = position - lower
+    low, high = _ANCHOR_CHANNELS[lower], _ANCHOR_CHANNELS[lower + 1]
+    channels = (low + (high - low) * weight[:, None]).astype(np.float32)
+    scaled = channels * np.float32(65535)
+    whole = np.trunc(scaled)
+    sixteen = (whole + (scaled - whole >= np.float32(0.5))).astype(np.int64)
+    eight = (sixteen + 128) // 257
+    rgbs = (0xFF000000 | eight[:, 0] << 16 | eight[:, 1] << 8 | eight[:, 2]).astype(np.uint32)
+    rgbs[unknown] = NO_DATA.rgb()
+    return rgbs
 
 
 def format_strength(value: float) -> str:
