@@ -89,8 +89,10 @@ def strength_rgbs(values: npt.ArrayLike) -> npt.NDArray[np.uint32]:
     scaled = channels * np.float32(65535)
     whole = np.trunc(scaled)
     sixteen = (whole + (scaled - whole >= np.float32(0.5))).astype(np.int64)
-    eight = (sixteen + 128) // 257
-    rgbs = (0xFF000000 | eight[:, 0] << 16 | eight[:, 1] << 8 | eight[:, 2]).astype(np.uint32)
+    eight: npt.NDArray[np.int64] = (sixteen + 128) // 257
+    rgbs: npt.NDArray[np.uint32] = (
+        0xFF000000 | eight[:, 0] << 16 | eight[:, 1] << 8 | eight[:, 2]
+    ).astype(np.uint32)
     rgbs[unknown] = NO_DATA.rgb()
     return rgbs
 
