@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QGraphicsRectItem
 from sqlalchemy import Engine
 
 from afgui.services.measures import ViewSide
+from afgui.ui import theme
 from afgui.ui.charts import LINE_SIDES, ChartsView
 from tests.window_support import make_state, services
 
@@ -82,31 +83,80 @@ def test_cursor_follows_the_year(charts: ChartsView) -> None:
     assert charts.cursor_year() == 1997
     charts._state.set_year(2010)
     assert charts.cursor_year() == 2010
-    assert math.floor(charts.aid_cursor.value()) == 2010
-    assert charts.year_cursor.label.toPlainText() == "2010"
+    assert charts.year_cursor.line_values() == (2010.5, 2010.5)  # in both plots
+    assert charts.year_cursor.label_text() == "2010"
+
+
+def on_screen(charts: ChartsView, year: float, *, aid: bool = False) -> QPoint:
+    """Where ``year`` is in the middle of a plot, in the view's viewport."""
+    plot = charts.aid_plot if aid else charts.strength_plot
+    box = plot.getViewBox()
+    low, high = box.viewRange()[1]
+    scene = box.mapViewToScene(QPointF(year, (low + high) / 2))
+    return charts.graphics.mapFromScene(scene)
 
 
 def test_dragging_the_cursor_moves_the_year(qtbot, charts: ChartsView) -> None:
     charts._state.select("PAK")
-    view = charts.graphics
-    box = charts.strength_plot.getViewBox()
-
-    def on_screen(year: float) -> QPoint:
-        scene = box.mapViewToScene(QPointF(year, 0))
-        return view.mapFromScene(scene)
-
-    start = on_screen(1997.5)
-    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
+    viewport = charts.graphics.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=on_screen(charts, 1997.5))
     for year in (1999.5, 2002.5, 2005.5):
-        qtbot.mouseMove(view.viewport(), on_screen(year))
-    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=on_screen(2005.5))
+        qtbot.mouseMove(viewport, on_screen(charts, year))
+    assert charts.year_cursor.hovered  # highlighted while dragged
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=on_screen(charts, 2005.5))
     assert charts._state.year == 2005
     assert charts.cursor_year() == 2005
-    assert math.floor(charts.aid_cursor.value()) == 2005
-    assert charts.year_cursor.label.toPlainText() == "2005"
-    charts.aid_cursor.setValue(1990.5)  # the aid plot's cursor moves the label too
-    assert charts.year_cursor.label.toPlainText() == "1990"
+    assert charts.year_cursor.line_values() == (2005.5, 2005.5)
+    assert charts.year_cursor.label_text() == "2005"
+    # The aid plot's line is dragged the same way and moves the label too.
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=on_screen(charts, 2005.5, aid=True))
+    qtbot.mouseMove(viewport, on_screen(charts, 1990.5, aid=True))
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=on_screen(charts, 1990.5, aid=True))
     assert charts._state.year == 1990
+    assert charts.year_cursor.label_text() == "1990"
+    assert charts.year_cursor.line_values() == (1990.5, 1990.5)
+
+
+def test_clicking_a_plot_takes_its_year(qtbot, charts: ChartsView) -> None:
+    charts._state.select("PAK")
+    viewport = charts.graphics.viewport()
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=on_screen(charts, 2008.3))
+    assert charts._state.year == 2008
+    assert charts.year_cursor.label_text() == "2008"
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=on_screen(charts, 1999.9, aid=True))
+    assert charts._state.year == 1999
+    # Outside the plots (on the axis labels) a click leaves the year.
+    axis = charts.aid_plot.getAxis("left")
+    outside = charts.graphics.mapFromScene(axis.sceneBoundingRect().center())
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=outside)
+    assert charts._state.year == 1999
+
+
+def test_the_cursor_is_highlighted_under_the_mouse(qtbot, charts: ChartsView) -> None:
+    cursor = charts.year_cursor
+    viewport = charts.graphics.viewport()
+    assert not cursor.hovered
+    assert all(line.pen().color() == theme.INK for line in cursor.lines)
+    qtbot.mouseMove(viewport, on_screen(charts, 1997.5))
+    assert cursor.hovered
+    assert all(line.pen().color() == theme.ACCENT for line in cursor.lines)
+    assert all(line.pen().widthF() > charts._px(2) for line in cursor.lines)
+    assert viewport.cursor().shape() == Qt.CursorShape.SizeHorCursor
+    assert charts._state.year == 1997  # hovering changes nothing
+    qtbot.mouseMove(viewport, on_screen(charts, 2010.5, aid=True))
+    assert not cursor.hovered
+    assert all(line.pen().color() == theme.INK for line in cursor.lines)
+    assert all(line.pen().widthF() == charts._px(2) for line in cursor.lines)
+    assert all(line.pen().isCosmetic() for line in cursor.lines)
+
+
+def test_the_label_stays_in_the_plot(charts: ChartsView) -> None:
+    box = charts.strength_plot.getViewBox()
+    for year in (charts._state.first_year, 1997, charts._state.last_year):
+        charts._state.set_year(year)
+        charts.graphics.scene().prepareForPaint()  # places the label for the view's range
+        label = charts.year_cursor.label.mapRectToItem(box, charts.year_cursor.label.rect())
+        assert box.rect().contains(label), year
 
 
 def test_tooltips_give_values_and_aid(charts: ChartsView) -> None:

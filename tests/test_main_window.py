@@ -144,7 +144,7 @@ def test_chart_cursor_and_slider_stay_in_step(qtbot, window: MainWindow) -> None
     window.state.select("SUN")
     window.state.set_year(1988)
     assert window.charts.cursor_year() == 1988
-    window.charts.year_cursor.setValue(1981.5)  # as a drag of the cursor does
+    window.charts.year_cursor.drag_to(1981.5)  # as a drag of the cursor does
     assert window.state.year == 1981
     assert window.time_controls.slider.value() == 1981
     assert window.time_controls.year_box.value() == 1981

@@ -268,7 +268,7 @@ class Monkey:
         def on_screen(year: float) -> QPoint:
             return view.mapFromScene(box.mapViewToScene(QPointF(year, 0)))
 
-        start = float(charts.year_cursor.value())
+        start = charts.year_cursor.value()
         years = [start, *(self.rng.uniform(1975, 2025) for _ in range(3))]
         QTest.mousePress(view.viewport(), LEFT, NO_MODIFIER, on_screen(years[0]))
         for year in years[1:]:

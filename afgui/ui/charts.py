@@ -12,16 +12,17 @@ from __future__ import annotations
 import html
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QCursor, QFont, QPen
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QCursor, QFont, QMouseEvent, QPen
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsLineItem,
     QGraphicsRectItem,
+    QGraphicsSimpleTextItem,
     QHBoxLayout,
     QLabel,
     QSizePolicy,
@@ -77,27 +78,194 @@ def series_array(values: Sequence[float | None]) -> np.ndarray:
     return np.array([math.nan if value is None else float(value) for value in values])
 
 
-class YearLabel(pg.InfLineLabel):  # type: ignore[misc]
-    """The year cursor's label: the year the cursor stands in.
+class YearCursor(QObject):
+    """The year cursor: a vertical line at the middle of the year in each plot, and the
+    year written on a filled box near the top of the first plot, beside its line.
 
-    pyqtgraph's label formats the line's value with a format string, which cannot floor
-    it, so the cursor's owner had to set a new format at every year change: the text was
-    laid out twice per change. This one works the year out from the value and lays the
-    text out only when it changes.
+    It is drawn by plain Qt items — lines in the plots' data coordinates, the label a rect
+    and a simple text in the first view box's pixel coordinates — so painting it calls no
+    Python, and moving it at a year change is a few C++ setters (pyqtgraph's movable
+    ``InfiniteLine`` with its label cost ~1.1 ms of Python per change, and Python again in
+    every repaint of the strip it left and entered).
+
+    The mouse is read by an event filter on the view's viewport: near the cursor the lines
+    are highlighted and the tooltip says it can be dragged; a press in a plot takes the
+    year under the mouse, and dragging moves it (``set_year`` is called with the year;
+    the owner moves the cursor when the year has changed).
     """
 
-    def __init__(self, line: pg.InfiniteLine, **options: object) -> None:
-        self._shown = ""
-        super().__init__(line, **options)
+    #: How near the mouse must come to the cursor, in logical pixels, to highlight it.
+    REACH = 5.0
+    #: The label's padding around the year, in logical pixels.
+    PAD = QPointF(4.0, 3.0)
+    #: Where the label's middle stands, as a share of the first view box's height from
+    #: its top (pyqtgraph's ``InfLineLabel(position=0.93)`` put it there).
+    LABEL_HEIGHT = 0.07
 
-    def valueChanged(self) -> None:  # noqa: N802 - pyqtgraph's name
-        if not self.isVisible():
+    def __init__(
+        self,
+        view: pg.GraphicsLayoutWidget,
+        plots: Sequence[pg.PlotItem],
+        set_year: Callable[[int], None],
+        font: QFont,
+    ) -> None:
+        super().__init__(view)
+        self._view = view
+        self._boxes: list[pg.ViewBox] = [plot.getViewBox() for plot in plots]
+        self._set_year = set_year
+        self._x = math.nan
+        self._hovered = False
+        self._drag_box: pg.ViewBox | None = None
+        self._pen = QPen()
+        self._hover_pen = QPen()
+        self.lines: tuple[QGraphicsLineItem, ...] = tuple(QGraphicsLineItem() for _ in plots)
+        for line, plot, box in zip(self.lines, plots, self._boxes, strict=True):
+            line.setZValue(20)
+            plot.addItem(line, ignoreBounds=True)
+            # Exactly as tall as the view: a longer line would make every move repaint
+            # the axes above and below it too.
+            box.sigYRangeChanged.connect(self._fit_lines)
+        self._fit_lines()
+        first = self._boxes[0]
+        self.label = QGraphicsRectItem(first)
+        self.label.setPen(QPen(Qt.PenStyle.NoPen))
+        self.label.setZValue(1000)
+        self.text = QGraphicsSimpleTextItem(self.label)
+        self.text.setFont(font)
+        self.text.setPos(self.PAD)
+        # The label is placed in pixels from the line's place in the data: again when
+        # the view's range or size changes (sigTransformChanged is sent before a paint).
+        first.sigTransformChanged.connect(self._place_label)
+        first.sigResized.connect(self._place_label)
+        view.viewport().installEventFilter(self)
+
+    # The year ---------------------------------------------------------------------------
+
+    def set_year(self, year: int) -> None:
+        """Stand at ``year`` (the middle of it); the label says it."""
+        x = year + 0.5
+        if x == self._x:
             return
-        text = str(math.floor(float(self.line.value())))
-        if text != self._shown:
-            self._shown = text
-            self.setText(text)
-        self.updatePosition()
+        self._x = x
+        for line in self.lines:
+            line.setPos(x, 0.0)
+        self.text.setText(str(year))
+        self._place_label()
+
+    def value(self) -> float:
+        """Where the cursor stands, in years (the middle of its year)."""
+        return self._x
+
+    def year(self) -> int:
+        return math.floor(self._x)
+
+    def line_values(self) -> tuple[float, ...]:
+        """Where each plot's line stands, in years (all the same)."""
+        return tuple(line.pos().x() for line in self.lines)
+
+    def label_text(self) -> str:
+        return self.text.text()
+
+    def drag_to(self, x: float) -> None:
+        """Take the year at ``x`` (in years), as a click or drag of the mouse there does."""
+        self._set_year(math.floor(x))
+
+    # Drawing ----------------------------------------------------------------------------
+
+    def set_colours(self, ink: QColor, accent: QColor, surface: QColor, scale: float) -> None:
+        """Draw in the theme's colours, the lines ``scale`` device pixels per logical one
+        (their pens are cosmetic: widths are in device pixels)."""
+        self._pen = QPen(ink, 2 * scale)
+        self._hover_pen = QPen(accent, 3 * scale)
+        for pen in (self._pen, self._hover_pen):
+            pen.setCosmetic(True)
+            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+        for line in self.lines:
+            line.setPen(self._hover_pen if self._hovered else self._pen)
+        self.label.setBrush(_qcolor(surface, 230))
+        self.text.setBrush(ink)
+
+    def _fit_lines(self, *_: object) -> None:
+        for line, box in zip(self.lines, self._boxes, strict=True):
+            low, high = (float(value) for value in box.viewRange()[1])
+            line.setLine(0.0, low, 0.0, high)
+
+    def _place_label(self, *_: object) -> None:
+        if math.isnan(self._x):
+            return
+        box = self._boxes[0]
+        text = self.text.boundingRect()
+        width = text.width() + 2 * self.PAD.x()
+        height = text.height() + 2 * self.PAD.y()
+        self.label.setRect(0.0, 0.0, width, height)
+        at = box.childGroup.mapToParent(QPointF(self._x, 0.0)).x()
+        # Left of the line, touching it; right of it where the left has no room.
+        left = at - 1.0 - width if at - 1.0 - width >= 0 else at + 1.0
+        self.label.setPos(left, box.rect().height() * self.LABEL_HEIGHT - height / 2)
+
+    # The mouse ---------------------------------------------------------------------------
+
+    @property
+    def hovered(self) -> bool:
+        """Whether the mouse is near the cursor (or dragging it)."""
+        return self._hovered
+
+    def _set_hovered(self, hovered: bool) -> None:
+        if hovered == self._hovered:
+            return
+        self._hovered = hovered
+        for line in self.lines:
+            line.setPen(self._hover_pen if hovered else self._pen)
+        viewport = self._view.viewport()
+        if hovered:
+            viewport.setCursor(Qt.CursorShape.SizeHorCursor)
+        else:
+            viewport.unsetCursor()
+
+    def _box_at(self, scene: QPointF) -> pg.ViewBox | None:
+        for box in self._boxes:
+            if box.sceneBoundingRect().contains(scene):
+                return box
+        return None
+
+    def _near(self, scene: QPointF) -> bool:
+        box = self._box_at(scene)
+        if box is None or math.isnan(self._x):
+            return False
+        at = float(box.childGroup.mapToScene(QPointF(self._x, 0.0)).x())
+        return abs(scene.x() - at) <= self.REACH
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        kind = event.type()
+        if kind == QEvent.Type.Leave and self._drag_box is None:
+            self._set_hovered(False)
+            return False
+        if not isinstance(event, QMouseEvent):
+            return False
+        scene = self._view.mapToScene(event.position().toPoint())
+        if kind == QEvent.Type.MouseMove:
+            if self._drag_box is not None:
+                self.drag_to(self._drag_box.mapSceneToView(scene).x())
+            else:
+                self._set_hovered(self._near(scene))
+            # Not taken: the scene still shows the tooltips of the year under the mouse.
+            return False
+        if event.button() != Qt.MouseButton.LeftButton:
+            return False
+        if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick):
+            box = self._box_at(scene)
+            if box is None:
+                return False
+            self._drag_box = box
+            self._set_hovered(True)
+            self.drag_to(box.mapSceneToView(scene).x())
+            return True
+        if kind == QEvent.Type.MouseButtonRelease and self._drag_box is not None:
+            self.drag_to(self._drag_box.mapSceneToView(scene).x())
+            self._drag_box = None
+            self._set_hovered(self._near(scene))
+            return True
+        return False
 
 
 class ChartsView(QWidget):
@@ -122,7 +290,6 @@ class ChartsView(QWidget):
         self._compare_aid = AidColumns.empty()
         self._aid_currency = ""
         self._x_range = (float(state.first_year), float(state.last_year + 1))
-        self._syncing = False
 
         pg.setConfigOptions(antialias=True)
         self.title = QLabel(self)
@@ -222,38 +389,10 @@ class ChartsView(QWidget):
         self.aid_empty = pg.TextItem("no aid figures", color=theme.FAINT_INK, anchor=(0.5, 0.5))
         self.aid_plot.addItem(self.aid_empty, ignoreBounds=True)
 
-        cursor_pen = pg.mkPen(theme.INK, width=2)
-        hover_pen = pg.mkPen(theme.ACCENT, width=3)
-        bounds = (state.first_year, state.last_year)
-        self.year_cursor = pg.InfiniteLine(
-            pos=state.year + 0.5,
-            movable=True,
-            pen=cursor_pen,
-            hoverPen=hover_pen,
-            bounds=(bounds[0] + 0.5, bounds[1] + 0.5),
+        self.year_cursor = YearCursor(
+            self.graphics, (self.strength_plot, self.aid_plot), state.set_year, QFont(self.font())
         )
-        self.year_cursor.label = YearLabel(
-            self.year_cursor,
-            position=0.93,
-            color=theme.INK,
-            fill=(255, 255, 255, 230),
-            movable=False,
-        )
-        self.aid_cursor = pg.InfiniteLine(
-            pos=state.year + 0.5,
-            movable=True,
-            pen=cursor_pen,
-            hoverPen=hover_pen,
-            bounds=(bounds[0] + 0.5, bounds[1] + 0.5),
-        )
-        for cursor, plot in (
-            (self.year_cursor, self.strength_plot),
-            (self.aid_cursor, self.aid_plot),
-        ):
-            cursor.setZValue(20)
-            cursor.setToolTip("Drag to change the year")
-            plot.addItem(cursor, ignoreBounds=True)
-            cursor.sigPositionChanged.connect(self._on_cursor_moved)
+        self.year_cursor.set_year(state.year)
 
         self._colours = theme.current()
         self._apply_colours()
@@ -306,12 +445,7 @@ class ChartsView(QWidget):
             shade.setBrush(_qcolor(tints[tint_index % 2], 150))
         self.placeholder.setColor(theme.MUTED_INK)
         self.aid_empty.setColor(theme.FAINT_INK)
-        for cursor in (self.year_cursor, self.aid_cursor):
-            cursor.setPen(pg.mkPen(theme.INK, width=self._px(2)))
-            cursor.setHoverPen(pg.mkPen(theme.ACCENT, width=self._px(3)))
-        self.year_cursor.label.setColor(theme.INK)
-        self.year_cursor.label.fill = pg.mkBrush(_qcolor(theme.SURFACE, 230))
-        self.year_cursor.label.update()
+        self.year_cursor.set_colours(theme.INK, theme.ACCENT, theme.SURFACE, self._px(1))
 
     def _make_plot(self, row: int, label: str) -> pg.PlotItem:
         plot = self.graphics.addPlot(row=row, col=0, axisItems={"bottom": YearAxis()})
@@ -457,27 +591,10 @@ class ChartsView(QWidget):
         self.legend.setText(self._legend_html(viewed))
 
     def _on_year(self, year: int) -> None:
-        self._syncing = True
-        try:
-            self.year_cursor.setValue(year + 0.5)
-            self.aid_cursor.setValue(year + 0.5)
-        finally:
-            self._syncing = False
+        self.year_cursor.set_year(year)
         low, high = self._x_range
         if not low <= year <= high - 1:
             self._update_range()
-
-    def _on_cursor_moved(self, line: pg.InfiniteLine) -> None:
-        if self._syncing:
-            return
-        year = math.floor(float(line.value()))
-        other = self.aid_cursor if line is self.year_cursor else self.year_cursor
-        self._syncing = True
-        try:
-            other.setValue(line.value())
-        finally:
-            self._syncing = False
-        self._state.set_year(year)
 
     # Drawing ------------------------------------------------------------------------
 
@@ -621,6 +738,8 @@ class ChartsView(QWidget):
             if box.sceneBoundingRect().contains(position):
                 year = math.floor(box.mapSceneToView(position).x())
                 text = self.tooltip_text(year, aid=plot is self.aid_plot)
+                if text and self.year_cursor.hovered:
+                    text += "\n\nClick or drag to change the year"
                 if text:
                     QToolTip.showText(QCursor.pos(), plain_tooltip(text), self.graphics)
                 return
@@ -663,7 +782,7 @@ class ChartsView(QWidget):
     # Introspection for reports and tests ----------------------------------------------
 
     def cursor_year(self) -> int:
-        return math.floor(float(self.year_cursor.value()))
+        return self.year_cursor.year()
 
     def pen_of(self, side: ViewSide) -> QPen:
         return QPen(self.lines[side].opts["pen"])
