@@ -2,9 +2,11 @@
 
 Two pyqtgraph plots share the year axis. The strength plot has one line per Afghan side
 (the viewed side drawn strong, the others faint); the aid plot has bars per amount kind.
-Both carry a cursor at the state's year that can be dragged (moving the year everywhere)
-and shade the Afghan government periods. Every plot item is created once; selection,
-side and year changes only call ``setData``/``setOpts``/``setValue``.
+Both shade the Afghan government periods and carry a cursor at the state's year
+(:class:`YearCursor`): plain Qt items, so a year change moves it with a few C++ setters
+and repaints it without Python; clicking or dragging in a plot moves the year
+everywhere. Every plot item is created once; selection and side changes only call
+``setData``/``setOpts``.
 """
 
 from __future__ import annotations
@@ -82,11 +84,14 @@ class YearCursor(QObject):
     """The year cursor: a vertical line at the middle of the year in each plot, and the
     year written on a filled box near the top of the first plot, beside its line.
 
-    It is drawn by plain Qt items — lines in the plots' data coordinates, the label a rect
-    and a simple text in the first view box's pixel coordinates — so painting it calls no
-    Python, and moving it at a year change is a few C++ setters (pyqtgraph's movable
-    ``InfiniteLine`` with its label cost ~1.1 ms of Python per change, and Python again in
-    every repaint of the strip it left and entered).
+    It is drawn by plain Qt items in the view boxes' pixel coordinates — a line per view
+    box, the label a rect and a simple text — so painting it calls no Python, and moving
+    it at a year change is a few C++ setters (pyqtgraph's movable ``InfiniteLine`` with
+    its label cost ~1.1 ms of Python per change, and Python again in every repaint of the
+    strip it left and entered). Pixel coordinates rather than the data's, because Qt
+    sizes a line's bounding rect by its pen width in the item's units even for a cosmetic
+    pen: two years wide in the data, a strip 16 pixels wide was repainted for a 2 pixel
+    line. The places are worked out again when a view's range or size changes.
 
     The mouse is read by an event filter on the view's viewport: near the cursor the lines
     are highlighted and the tooltip says it can be dragged; a press in a plot takes the
@@ -118,14 +123,15 @@ class YearCursor(QObject):
         self._drag_box: pg.ViewBox | None = None
         self._pen = QPen()
         self._hover_pen = QPen()
-        self.lines: tuple[QGraphicsLineItem, ...] = tuple(QGraphicsLineItem() for _ in plots)
-        for line, plot, box in zip(self.lines, plots, self._boxes, strict=True):
-            line.setZValue(20)
-            plot.addItem(line, ignoreBounds=True)
-            # Exactly as tall as the view: a longer line would make every move repaint
-            # the axes above and below it too.
-            box.sigYRangeChanged.connect(self._fit_lines)
-        self._fit_lines()
+        self._scale = 1.0  # device pixels per logical pixel
+        self.lines: tuple[QGraphicsLineItem, ...] = tuple(
+            QGraphicsLineItem(box) for box in self._boxes
+        )
+        for line, box in zip(self.lines, self._boxes, strict=True):
+            line.setZValue(20)  # above the data (the view box's child group)
+            # sigTransformChanged is sent before a paint when the range or size changed.
+            box.sigTransformChanged.connect(self._place)
+            box.sigResized.connect(self._place)
         first = self._boxes[0]
         self.label = QGraphicsRectItem(first)
         self.label.setPen(QPen(Qt.PenStyle.NoPen))
@@ -133,10 +139,6 @@ class YearCursor(QObject):
         self.text = QGraphicsSimpleTextItem(self.label)
         self.text.setFont(font)
         self.text.setPos(self.PAD)
-        # The label is placed in pixels from the line's place in the data: again when
-        # the view's range or size changes (sigTransformChanged is sent before a paint).
-        first.sigTransformChanged.connect(self._place_label)
-        first.sigResized.connect(self._place_label)
         view.viewport().installEventFilter(self)
 
     # The year ---------------------------------------------------------------------------
@@ -147,10 +149,8 @@ class YearCursor(QObject):
         if x == self._x:
             return
         self._x = x
-        for line in self.lines:
-            line.setPos(x, 0.0)
         self.text.setText(str(year))
-        self._place_label()
+        self._place()
 
     def value(self) -> float:
         """Where the cursor stands, in years (the middle of its year)."""
@@ -161,7 +161,10 @@ class YearCursor(QObject):
 
     def line_values(self) -> tuple[float, ...]:
         """Where each plot's line stands, in years (all the same)."""
-        return tuple(line.pos().x() for line in self.lines)
+        return tuple(
+            float(box.childGroup.mapFromParent(line.pos()).x())
+            for line, box in zip(self.lines, self._boxes, strict=True)
+        )
 
     def label_text(self) -> str:
         return self.text.text()
@@ -175,6 +178,7 @@ class YearCursor(QObject):
     def set_colours(self, ink: QColor, accent: QColor, surface: QColor, scale: float) -> None:
         """Draw in the theme's colours, the lines ``scale`` device pixels per logical one
         (their pens are cosmetic: widths are in device pixels)."""
+        self._scale = scale
         self._pen = QPen(ink, 2 * scale)
         self._hover_pen = QPen(accent, 3 * scale)
         for pen in (self._pen, self._hover_pen):
@@ -184,21 +188,25 @@ class YearCursor(QObject):
             line.setPen(self._hover_pen if self._hovered else self._pen)
         self.label.setBrush(_qcolor(surface, 230))
         self.text.setBrush(ink)
+        self._place()
 
-    def _fit_lines(self, *_: object) -> None:
-        for line, box in zip(self.lines, self._boxes, strict=True):
-            low, high = (float(value) for value in box.viewRange()[1])
-            line.setLine(0.0, low, 0.0, high)
-
-    def _place_label(self, *_: object) -> None:
+    def _place(self, *_: object) -> None:
         if math.isnan(self._x):
             return
+        scale = self._scale
+        for line, box in zip(self.lines, self._boxes, strict=True):
+            at = box.childGroup.mapToParent(QPointF(self._x, 0.0)).x()
+            # On a whole device pixel: the 2 pixel line is then drawn crisp, not blurred
+            # over three.
+            at = round(at * scale) / scale
+            line.setLine(0.0, 0.0, 0.0, box.rect().height())
+            line.setPos(at, 0.0)
         box = self._boxes[0]
+        at = self.lines[0].pos().x()
         text = self.text.boundingRect()
         width = text.width() + 2 * self.PAD.x()
         height = text.height() + 2 * self.PAD.y()
         self.label.setRect(0.0, 0.0, width, height)
-        at = box.childGroup.mapToParent(QPointF(self._x, 0.0)).x()
         # Left of the line, touching it; right of it where the left has no room.
         left = at - 1.0 - width if at - 1.0 - width >= 0 else at + 1.0
         self.label.setPos(left, box.rect().height() * self.LABEL_HEIGHT - height / 2)
@@ -232,8 +240,8 @@ class YearCursor(QObject):
         box = self._box_at(scene)
         if box is None or math.isnan(self._x):
             return False
-        at = float(box.childGroup.mapToScene(QPointF(self._x, 0.0)).x())
-        return abs(scene.x() - at) <= self.REACH
+        line = self.lines[self._boxes.index(box)]
+        return abs(scene.x() - float(line.scenePos().x())) <= self.REACH
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         kind = event.type()
