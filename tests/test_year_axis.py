@@ -89,3 +89,21 @@ def test_hidden_values_draw_ticks_only(qtbot: QtBot) -> None:
     _, ticks, labels = _specs(axis)
     assert ticks
     assert labels == []
+
+
+def test_everything_drawn_lies_in_the_bounding_rect(qtbot: QtBot) -> None:
+    """Even without labels (an axis then no taller than its line's offset), so that a
+    cached axis keeps its line and a changed one leaves nothing stale."""
+    for show_values in (False, True):
+        axis = YearAxis()
+        axis.setStyle(showValues=show_values)
+        plot = _plot_with(qtbot, axis, 600)
+        plot.setXRange(1950, 2024, padding=0)
+        qtbot.wait(10)
+        picture = QPicture()
+        painter = QPainter(picture)
+        axis.paint(painter, None, None)
+        painter.end()
+        drawn = QRectF(picture.boundingRect())
+        assert not drawn.isEmpty()
+        assert axis.boundingRect().contains(drawn), (show_values, drawn, axis.boundingRect())

@@ -466,12 +466,21 @@ class ChartsView(QWidget):
             axis.setPen(pg.mkPen(theme.RULE))
             axis.setTextPen(pg.mkPen(theme.MUTED_INK))
             axis.setTickFont(font)
+            # Their ticks reach into the view box, so every cursor move repaints a strip
+            # of each: from a cached pixmap instead of replaying the axis in Python.
+            axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         left = plot.getAxis("left")
         left.setLabel(label, **{"color": theme.MUTED_INK.name()})
         left.setWidth(
             self.fontMetrics().horizontalAdvance("−0000") + self.fontMetrics().height() + 14
         )
-        plot.getViewBox().setDefaultPadding(0.0)
+        box = plot.getViewBox()
+        box.setDefaultPadding(0.0)
+        # The view box draws nothing of its own (its background and border are child
+        # items; its paint() strokes the border again, with no pen): without contents
+        # Qt skips calling paint() and shape() in Python at every repaint under it. Its
+        # mouse handling is off, so it loses nothing by not being hit by the mouse.
+        box.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
         return plot
 
     def _shade_governments(self, governments: Sequence[Government]) -> None:

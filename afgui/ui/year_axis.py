@@ -23,6 +23,8 @@ __all__ = ["YearAxis"]
 
 #: Where a tick label goes relative to its tick, as pyqtgraph places bottom labels.
 _LABEL_FLAGS = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextDontClip
+#: How far below the axis's top and past its ends its line may be drawn (+1, a pixel wide).
+_LINE_REACH = 2.0
 
 
 class YearAxis(pg.AxisItem):  # type: ignore[misc]
@@ -31,6 +33,17 @@ class YearAxis(pg.AxisItem):  # type: ignore[misc]
     def __init__(self, **options: Any) -> None:
         super().__init__("bottom", **options)
         self._label_boxes: dict[tuple[str, str], QRectF] = {}
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
+        """pyqtgraph's box, reaching over the whole axis line.
+
+        pyqtgraph draws the line a pixel below the axis's top and a pixel past either
+        end, and an axis without labels is no taller than that: drawn outside its box,
+        the line was lost when the axis was cached (the charts cache it) and could be
+        left stale when it changed.
+        """
+        reach = _LINE_REACH
+        return QRectF(super().boundingRect()).adjusted(-reach, 0.0, reach, reach)
 
     def generateDrawSpecs(self, p: QPainter) -> Any:  # noqa: N802 - pyqtgraph override
         low, high = (float(value) for value in self.range)
