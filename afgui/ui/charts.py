@@ -390,12 +390,17 @@ class ChartsView(QWidget):
         self.compare_bars.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.aid_plot.addItem(self.compare_bars)
 
-        self.placeholder = pg.TextItem(
-            "Select a partner to see it over time", color=theme.MUTED_INK, anchor=(0.5, 0.5)
-        )
-        self.strength_plot.addItem(self.placeholder, ignoreBounds=True)
-        self.aid_empty = pg.TextItem("no aid figures", color=theme.FAINT_INK, anchor=(0.5, 0.5))
-        self.aid_plot.addItem(self.aid_empty, ignoreBounds=True)
+        # Messages centred in the view boxes, as plain Qt items in their pixels: a
+        # pyqtgraph TextItem works out its transform in Python before every paint.
+        self.placeholder = QGraphicsSimpleTextItem("Select a partner to see it over time")
+        self.aid_empty = QGraphicsSimpleTextItem("no aid figures")
+        for message, plot in (
+            (self.placeholder, self.strength_plot),
+            (self.aid_empty, self.aid_plot),
+        ):
+            message.setFont(QFont(self.font()))
+            message.setParentItem(plot.getViewBox())
+            plot.getViewBox().sigResized.connect(self._centre_messages)
 
         self.year_cursor = YearCursor(
             self.graphics, (self.strength_plot, self.aid_plot), state.set_year, QFont(self.font())
@@ -451,8 +456,8 @@ class ChartsView(QWidget):
         for shade, tint_index, side in self._shade_tints:
             tints = theme.PERIOD_TINTS[side]
             shade.setBrush(_qcolor(tints[tint_index % 2], 150))
-        self.placeholder.setColor(theme.MUTED_INK)
-        self.aid_empty.setColor(theme.FAINT_INK)
+        self.placeholder.setBrush(theme.MUTED_INK)
+        self.aid_empty.setBrush(theme.FAINT_INK)
         self.year_cursor.set_colours(theme.INK, theme.ACCENT, theme.SURFACE, self._px(1))
 
     def _make_plot(self, row: int, label: str) -> pg.PlotItem:
@@ -559,6 +564,12 @@ class ChartsView(QWidget):
         for plot in (self.strength_plot, self.aid_plot):
             plot.getViewBox().prepareForPaint()
 
+    def _centre_messages(self, *_: object) -> None:
+        for message in (self.placeholder, self.aid_empty):
+            box = message.parentItem()
+            if box is not None:
+                message.setPos(box.boundingRect().center() - message.boundingRect().center())
+
     def _name(self, code: str) -> str:
         actor = self._catalog.actors_by_code.get(code)
         return actor.name if actor else code
@@ -662,7 +673,11 @@ class ChartsView(QWidget):
         label = f"Aid, M {currency}" if len(heights) else "Aid"
         if others:
             label += f" (+{others} other)"
-        self.aid_plot.getAxis("left").setLabel(label, **{"color": theme.MUTED_INK.name()})
+        axis = self.aid_plot.getAxis("left")
+        # Set only when it changes: pyqtgraph lays the label out again and redraws and
+        # re-measures the axis even for the same text (themes recolour it themselves).
+        if label != axis.labelText:
+            axis.setLabel(label, **{"color": theme.MUTED_INK.name()})
         top = float(heights.max()) if len(heights) else 1.0
         self.aid_plot.setYRange(0, top * 1.12, padding=0)
         for shade, plot in self._shades:
@@ -671,7 +686,8 @@ class ChartsView(QWidget):
         # Without aid figures the aid plot shrinks and leaves the room to the strength.
         self.aid_plot.setMaximumHeight(UNLIMITED if len(heights) else EMPTY_AID_HEIGHT)
         self.aid_empty.setVisible(bool(self._state.selection) and not len(heights))
-        self.aid_plot.getAxis("left").setStyle(showValues=bool(len(heights)))
+        if axis.style["showValues"] != bool(len(heights)):
+            axis.setStyle(showValues=bool(len(heights)))
 
     def _update_range(self) -> None:
         first = float(self._state.first_year)
@@ -693,10 +709,6 @@ class ChartsView(QWidget):
         low = min(low, float(self._state.year))
         self._x_range = (low, last)
         self.strength_plot.setXRange(low, last, padding=0)
-        middle = (low + last) / 2
-        self.placeholder.setPos(middle, 0)
-        top = self.aid_plot.getViewBox().viewRange()[1][1]
-        self.aid_empty.setPos(middle, top / 2)
 
     def _legend_html(self, viewed: ViewSide) -> str:
         parts = []
