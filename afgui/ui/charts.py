@@ -479,6 +479,13 @@ class ChartsView(QWidget):
         left.setWidth(
             self.fontMetrics().horizontalAdvance("−0000") + self.fontMetrics().height() + 14
         )
+        # No SI prefixes (the values are years, strengths and millions): with them on,
+        # pyqtgraph re-laid out every axis's label (setHtml) at each range change, four
+        # times a selection. The hidden top and right axes follow no view at all.
+        for name in ("left", "bottom", "top", "right"):
+            plot.getAxis(name).enableAutoSIPrefix(False)
+        for name in ("top", "right"):
+            plot.getAxis(name).unlinkFromView()
         box = plot.getViewBox()
         box.setDefaultPadding(0.0)
         # The view box draws nothing of its own (its background and border are child
