@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import sys
+from types import FrameType
+
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QColor, QIcon
 from sqlalchemy import Engine
 
 from afgui.domain.vocab import ActorKind
 from afgui.services.measures import ViewSide
+from afgui.ui import partner_list as partner_list_module
+from afgui.ui import theme
 from afgui.ui.partner_list import (
     CODE_ROLE,
     NO_VALUE,
+    SORT_ROLE,
     PartnerFilterProxy,
     PartnerList,
     PartnerRow,
     PartnerTableModel,
+    strength_text,
 )
 from tests.window_support import make_state, services
 
@@ -169,3 +177,140 @@ def test_search_box_filters_the_view(qtbot, partner_list: PartnerList) -> None:
         QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
     )
     assert partner_list._state.selection == "JPN"
+
+
+def _roles(model: PartnerTableModel, row: int) -> list[dict[int, object]]:
+    """Every role of the row's cells; icons by their cache key (each read is a copy)."""
+    return [
+        {
+            role: value.cacheKey() if isinstance(value, QIcon) else value
+            for role, value in model.itemData(model.index(row, column)).items()
+        }
+        for column in range(model.columnCount())
+    ]
+
+
+def test_cells_hold_their_roles_in_qt(proxy: PartnerFilterProxy) -> None:
+    """The model overrides nothing a view calls to paint: Qt answers from its items."""
+    for name in ("data", "flags", "headerData", "rowCount", "columnCount", "index", "parent"):
+        assert name not in PartnerTableModel.__dict__, name
+    model = proxy.sourceModel()
+    assert model.flags(model.index(0, 0)) == (
+        Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    )
+    assert model.flags(model.index(-1, -1)) == Qt.ItemFlag.NoItemFlags
+    assert model.index(0, 0).data(SORT_ROLE) == "pakistan"
+    assert model.index(1, PartnerTableModel.STRENGTH).data(SORT_ROLE) is None
+    assert model.index(0, PartnerTableModel.FACTS).data(SORT_ROLE) == 3
+    right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+    assert model.index(0, PartnerTableModel.FACTS).data(Qt.ItemDataRole.TextAlignmentRole) == (
+        int(right)
+    )
+    assert model.index(0, PartnerTableModel.NAME).data(Qt.ItemDataRole.TextAlignmentRole) is None
+    # Faint: a partner that did not exist, and an unknown strength and status.
+    assert model.index(2, 0).data(Qt.ItemDataRole.ForegroundRole) is not None
+    assert model.index(1, 0).data(Qt.ItemDataRole.ForegroundRole) is None
+    assert model.index(1, PartnerTableModel.STATUS).data(Qt.ItemDataRole.ForegroundRole)
+    assert model.index(1, 0).data(Qt.ItemDataRole.DecorationRole) is None
+    assert model.headerData(2, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert model.headerData(0, Qt.Orientation.Vertical) is None
+
+
+def test_a_new_value_rewrites_only_its_cells(proxy: PartnerFilterProxy) -> None:
+    model = proxy.sourceModel()
+    before = [_roles(model, row) for row in range(len(ROWS))]
+    rows = list(ROWS)
+    rows[0] = PartnerRow("PAK", "Pakistan", ActorKind.STATE, -2.0, "recognition", 3)
+    model.set_rows(rows)
+    after = [_roles(model, row) for row in range(len(ROWS))]
+    assert after[1:] == before[1:]
+    strength = PartnerTableModel.STRENGTH
+    assert after[0][strength][Qt.ItemDataRole.DisplayRole] == "−2"
+    assert after[0][strength][SORT_ROLE] == -2.0
+    assert (
+        after[0][strength][Qt.ItemDataRole.DecorationRole]
+        is not (before[0][strength][Qt.ItemDataRole.DecorationRole])
+    )
+    assert "strength −2" in after[0][0][Qt.ItemDataRole.ToolTipRole]
+    assert after[0][PartnerTableModel.STATUS] == before[0][PartnerTableModel.STATUS] | {
+        Qt.ItemDataRole.ToolTipRole: after[0][0][Qt.ItemDataRole.ToolTipRole]
+    }
+    # Unknown again: the swatch stays (grey), the strength and status turn faint.
+    rows[0] = PartnerRow("PAK", "Pakistan", ActorKind.STATE, None, "", 3)
+    model.set_rows(rows)
+    assert model.index(0, strength).data(Qt.ItemDataRole.ForegroundRole) is not None
+    assert model.index(0, 0).data(Qt.ItemDataRole.ForegroundRole) is None
+    model.set_rows(ROWS)
+    assert _roles(model, 0) == before[0]
+
+
+def test_rows_out_of_view_are_written_later(proxy: PartnerFilterProxy) -> None:
+    model = proxy.sourceModel()
+    changed = []
+    model.dataChanged.connect(lambda top, bottom, roles: changed.append((top.row(), bottom.row())))
+    rows = list(ROWS)
+    rows[0] = PartnerRow("PAK", "Pakistan", ActorKind.STATE, 1.0, "recognition", 3)
+    rows[3] = PartnerRow("JPN", "Japan", ActorKind.STATE, 2.0, "relations", 1)
+    model.set_rows(rows, now=[0, 1])
+    assert model.rows == tuple(rows)
+    assert changed == [(0, 0)]
+    assert model.index(0, PartnerTableModel.STRENGTH).data() == "+1"
+    assert model.index(3, PartnerTableModel.STRENGTH).data() == "+5.4"  # not yet
+    model.write_pending([2])
+    assert changed == [(0, 0)]
+    model.write_pending()
+    assert changed == [(0, 0), (3, 3)]
+    assert model.index(3, PartnerTableModel.STRENGTH).data() == "+2"
+
+
+def test_colours_follow_the_theme(monkeypatch, proxy: PartnerFilterProxy) -> None:
+    model = proxy.sourceModel()
+    swatch = _roles(model, 0)[PartnerTableModel.STRENGTH][Qt.ItemDataRole.DecorationRole]
+    changed = []
+    model.dataChanged.connect(lambda top, bottom, roles: changed.append((top.row(), bottom.row())))
+    monkeypatch.setattr(theme, "FAINT_INK", QColor("#123456"))
+    model.refresh_colours()
+    assert changed == [(0, len(ROWS) - 1)]
+    assert model.index(2, 0).data(Qt.ItemDataRole.ForegroundRole) == QColor("#123456")
+    assert (
+        model.index(0, PartnerTableModel.STRENGTH).data(Qt.ItemDataRole.DecorationRole)
+        is not swatch
+    )
+
+
+def test_painting_calls_no_python_of_the_list(partner_list: PartnerList) -> None:
+    called: list[str] = []
+
+    def watch(frame: FrameType, event: str, arg: object) -> None:
+        if event == "call" and frame.f_code.co_filename == partner_list_module.__file__:
+            called.append(frame.f_code.co_name)
+
+    viewport = partner_list.view.viewport()
+    sys.setprofile(watch)
+    try:
+        viewport.repaint()
+        partner_list.view.horizontalHeader().viewport().repaint()
+    finally:
+        sys.setprofile(None)
+    assert called == []
+
+
+def test_a_year_change_writes_the_rows_in_view_then_all(partner_list: PartnerList) -> None:
+    partner_list.resize(480, 120)  # a few rows in view
+    model = partner_list.model
+
+    def stale() -> list[str]:
+        return [
+            row.code
+            for number, row in enumerate(model.rows)
+            if model.index(number, PartnerTableModel.STRENGTH).data() != strength_text(row.value)
+        ]
+
+    partner_list._state.set_year(2010)
+    in_view = {model.row_at(number).code for number in partner_list._rows_in_view()}
+    assert in_view and not in_view & set(stale())
+    partner_list.flush()
+    assert stale() == []
+    partner_list._state.set_year(1980)
+    partner_list.view.scrollToBottom()  # what comes into view is written first
+    assert stale() == []

@@ -4,12 +4,17 @@
 :class:`PartnerFilterProxy` sorts it (unknown strengths always last) and filters it by the
 search box. :class:`PartnerList` keeps both in step with the shared state: a year or
 side change updates the rows in place, so the selection and the sort survive it.
+
+The cells are :class:`QStandardItem` items, so that painting never calls into Python. A
+year change writes at once only the changed rows in view; the others are written when
+the year settles or as soon as they may come into view.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -23,7 +28,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QStandardItemModel
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -34,9 +39,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from afgui.domain.measures import DiplomaticStatus
 from afgui.domain.vocab import ActorKind
 from afgui.services.catalog import Catalog
-from afgui.services.measures import RelationsService, StrengthCell
+from afgui.services.measures import RelationsService, StrengthCell, ViewSide
 from afgui.ui import palette, theme
 from afgui.ui.safe_text import plain_tooltip
 from afgui.ui.state import AppState
@@ -53,6 +59,9 @@ NO_VALUE = "\N{EM DASH}"
 #: At most this many strengths keep their swatch icon at hand.
 _SWATCH_VALUES = 4096
 
+#: At most this many years' rows (per Afghan side) are kept built.
+_BUILT_YEARS = 1024
+
 #: How long the year must stand still before the rows re-sort by their new values.
 RESORT_DELAY_MS = 250
 
@@ -62,6 +71,12 @@ KIND_LABELS: dict[ActorKind, str] = {
     ActorKind.ORGANISATION: "org.",
     ActorKind.GROUP: "group",
 }
+#: Each status's text, without the enum's (slow) property on every row.
+_STATUS_TEXTS: dict[DiplomaticStatus, str] = {
+    status: str(status.value) for status in DiplomaticStatus
+}
+#: Each kind's value, without the enum's (slow) property on every row.
+_KIND_VALUES: dict[ActorKind, str] = {kind: kind.value for kind in ActorKind}
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +108,20 @@ _SORT = int(SORT_ROLE)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _NO_FLAGS = Qt.ItemFlag.NoItemFlags
+#: The columns of numbers (strength, facts), aligned right.
+_RIGHT_ALIGNED = frozenset((2, 4))
+
+#: The roles of a cell that change with its row's values, in the order of a
+#: :data:`Cell`'s values. A cell's other roles are its row's code and tooltip and its
+#: column's alignment.
+_VARYING = (_DISPLAY, _SORT, _DECORATION, _FOREGROUND)
+#: A cell's value for each of :data:`_VARYING`, None where it has none.
+Cell = tuple[str, Any, QIcon | None, QColor | None]
+#: A row's tooltip and its cells.
+RowCells = tuple[str, tuple[Cell, ...]]
+
+#: At most this many rows keep their worked-out cells at hand.
+_CACHED_ROWS = 8192
 
 
 def sort_key(row: PartnerRow, column: int) -> Any:
@@ -130,14 +159,12 @@ def row_less(left: PartnerRow, right: PartnerRow, column: int, descending: bool)
 class PartnerTableModel(QStandardItemModel):
     """A table of :class:`PartnerRow` values: name, kind, strength, status, facts.
 
-    Every cell's roles are computed once after its row changes, when first asked for;
-    ``data`` is then a lookup, because the view asks for a dozen roles per painted cell
-    on every year change. Rows nobody shows are not computed until they are: with 250
-    partners, ~180 rows change per year but ~25 are on screen.
-
-    It holds no items: :class:`QStandardItemModel` only gives it a row and column count
-    that Qt answers without calling into Python (the proxy asks for both for every index
-    it maps); the cells come from ``data``.
+    Every cell (and header) is a real :class:`QStandardItem` holding its roles in Qt's
+    own storage, so painting (a dozen roles per cell, through the proxy) never calls into
+    Python: a Python ``data`` made a full repaint of the list 3–5 ms instead of 1–2. When
+    the rows change, :meth:`set_rows` writes only the roles that differ from what the
+    items hold (a year change alters a strength, a status, a tooltip) and announces each
+    run of changed rows once; rows out of view may wait (see :meth:`set_rows`).
     """
 
     NAME, KIND, STRENGTH, STATUS, FACTS = range(5)
@@ -152,60 +179,98 @@ class PartnerTableModel(QStandardItemModel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, len(self.HEADERS), parent)
+        # What flags() answers for no index (Qt's default would allow drops there).
+        self.invisibleRootItem().setFlags(_NO_FLAGS)
+        for section, (text, tip) in enumerate(zip(self.HEADERS, self.HEADER_TIPS, strict=True)):
+            header = QStandardItem(text)
+            header.setToolTip(tip)
+            if section in _RIGHT_ALIGNED:
+                header.setData(_RIGHT, _ALIGNMENT)
+            self.setHorizontalHeaderItem(section, header)
         self._rows: list[PartnerRow] = []
-        self._cells: list[tuple[dict[int, Any], ...] | None] = []
-        self._swatches: dict[str, QIcon] = {}
+        # The items of each row and the roles they hold, to write only what changes.
+        self._items: list[tuple[QStandardItem, ...]] = []
+        self._shown: list[RowCells] = []
+        # Changed rows not yet written (see set_rows).
+        self._pending: set[int] = set()
+        # Rows recur as the year goes back and forth: their cells are worked out once.
+        self._cells_of_row: dict[PartnerRow, RowCells] = {}
+        self._swatches: dict[int, QIcon] = {}
         self._swatch_of_value: dict[float | None, QIcon] = {}
 
     @property
     def rows(self) -> tuple[PartnerRow, ...]:
         return tuple(self._rows)
 
-    def set_rows(self, rows: Sequence[PartnerRow]) -> None:
-        """Show ``rows``; the same partners in the same order are updated in place."""
+    def set_rows(self, rows: Sequence[PartnerRow], now: Iterable[int] | None = None) -> None:
+        """Show ``rows``; the same partners in the same order are updated in place.
+
+        Given ``now`` (row numbers: those a view shows), only the changed rows among them
+        are written at once; the others wait for :meth:`write_pending`, their items
+        holding their earlier roles until then, while :attr:`rows` is new at once.
+        """
         new_rows = list(rows)
         if [row.code for row in new_rows] != [row.code for row in self._rows]:
-            self.beginResetModel()
-            self._rows = new_rows
-            self._cells = [None] * len(new_rows)
-            # Within the reset: the views and the proxy learn of the new count from it,
-            # not from the insertions and removals setRowCount would announce.
-            blocked = self.blockSignals(True)
-            try:
-                self.setRowCount(len(new_rows))
-            finally:
-                self.blockSignals(blocked)
-            self.endResetModel()
+            self._pending.clear()
+            self._find_swatches(row.value for row in new_rows)
+            self._reset(new_rows)
             return
         old_rows, self._rows = self._rows, new_rows
-        # One signal per run of changed rows, over the columns that changed in it, so
-        # the view repaints only those cells.
-        run: list[int] = []
-        columns: set[int] = set()
         for number, (old, new) in enumerate(zip(old_rows, new_rows, strict=True)):
-            if old == new:
-                self._emit_run(run, columns)
-                run, columns = [], set()
-                continue
-            self._cells[number] = None
-            run.append(number)
-            columns.update(_changed_columns(old, new))
-        self._emit_run(run, columns)
+            if old is not new and old != new:
+                self._pending.add(number)
+        self.write_pending(now)
+
+    def write_pending(self, numbers: Iterable[int] | None = None) -> None:
+        """Write the rows :meth:`set_rows` left to write (of them, those in ``numbers``)."""
+        pending = self._pending
+        if not pending:
+            return
+        chosen = sorted(pending if numbers is None else pending.intersection(numbers))
+        pending.difference_update(chosen)
+        rows = self._rows
+        self._find_swatches(rows[number].value for number in chosen)
+        runs: list[tuple[int, int, int, int]] = []
+        # Signals are held while the items change (one per role written) and given as
+        # one per run of changed rows, over the columns that look different in it, so
+        # the proxy maps one range and the view repaints only those cells.
+        blocked = self.blockSignals(True)
+        try:
+            start = end = -1
+            first = last = 0
+            for number in chosen:
+                columns = self._write(number, self._cells(rows[number]))
+                if not columns:
+                    continue
+                if start >= 0 and number == end + 1:
+                    end, first, last = number, min(first, columns[0]), max(last, columns[-1])
+                    continue
+                if start >= 0:
+                    runs.append((start, end, first, last))
+                start, end, first, last = number, number, columns[0], columns[-1]
+            if start >= 0:
+                runs.append((start, end, first, last))
+        finally:
+            self.blockSignals(blocked)
+        for top, bottom, left, right in runs:
+            self.dataChanged.emit(self.index(top, left), self.index(bottom, right))
 
     def refresh_colours(self) -> None:
-        """Compute every cell again after a theme change (faint text, swatch borders)."""
+        """Work every cell out again after a theme change (faint text, swatch borders)."""
         self._swatches.clear()
         self._swatch_of_value.clear()
-        self._cells = [None] * len(self._rows)
+        self._cells_of_row.clear()
+        self._pending.clear()
+        self._find_swatches(row.value for row in self._rows)
+        blocked = self.blockSignals(True)
+        try:
+            for number, row in enumerate(self._rows):
+                self._write(number, self._cells(row))
+        finally:
+            self.blockSignals(blocked)
         if self._rows:
             last = self.index(len(self._rows) - 1, len(self.HEADERS) - 1)
             self.dataChanged.emit(self.index(0, 0), last)
-
-    def _emit_run(self, run: list[int], columns: set[int]) -> None:
-        if run:
-            self.dataChanged.emit(
-                self.index(run[0], min(columns)), self.index(run[-1], max(columns))
-            )
 
     def row_at(self, number: int) -> PartnerRow:
         return self._rows[number]
@@ -216,117 +281,146 @@ class PartnerTableModel(QStandardItemModel):
                 return number
         return -1
 
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.HEADERS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self.HEADER_TIPS[section]
-        if role == Qt.ItemDataRole.TextAlignmentRole and section in (self.STRENGTH, self.FACTS):
-            return _RIGHT
-        return None
+    def _reset(self, rows: list[PartnerRow]) -> None:
+        self.beginResetModel()
+        # Within the reset: the views and the proxy learn of the new rows from it, not
+        # from the insertions, removals and item changes that filling them announces.
+        blocked = self.blockSignals(True)
+        try:
+            self._items = []
+            self.setRowCount(0)
+            self.setRowCount(len(rows))
+            self._rows = rows
+            self._shown = []
+            for number, row in enumerate(rows):
+                tooltip, cells = self._cells(row)
+                items = []
+                for column, cell in enumerate(cells):
+                    item = QStandardItem()
+                    item.setFlags(_FLAGS)
+                    item.setData(row.code, _CODE)
+                    item.setData(tooltip, _TOOLTIP)
+                    if column in _RIGHT_ALIGNED:
+                        item.setData(_RIGHT, _ALIGNMENT)
+                    for role, value in zip(_VARYING, cell, strict=True):
+                        if value is not None:
+                            item.setData(value, role)
+                    self.setItem(number, column, item)
+                    items.append(item)
+                # An empty row header: no number for the (hidden) vertical header to
+                # show or a screen reader to read.
+                self.setVerticalHeaderItem(number, QStandardItem())
+                self._items.append(tuple(items))
+                self._shown.append((tooltip, cells))
+        finally:
+            self.blockSignals(blocked)
+        self.endResetModel()
 
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        return _FLAGS if index.isValid() else _NO_FLAGS
+    def _write(self, number: int, row_cells: RowCells) -> list[int]:
+        """Give row ``number``'s items what ``row_cells`` holds; the columns that look
+        different now.
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row, column = index.row(), index.column()
-        if row < 0 or column < 0 or row >= len(self._cells) or column >= len(self.HEADERS):
-            return None
-        cells = self._cells[row]
+        Only the roles that differ are written, a role without a value is removed
+        (``setData(None)``), so each item holds exactly its cell's roles.
+        """
+        shown_tooltip, shown = self._shown[number]
+        tooltip, cells = row_cells
+        items = self._items[number]
+        if tooltip != shown_tooltip:
+            for item in items:
+                item.setData(tooltip, _TOOLTIP)
+        columns = []
+        for column, (before, after) in enumerate(zip(shown, cells, strict=True)):
+            if before == after:
+                continue
+            item = items[column]
+            painted = False
+            for role, old, new in zip(_VARYING, before, after, strict=True):
+                if old is not new and (old is None or new is None or old != new):
+                    item.setData(new, role)
+                    # The proxy sorts by the rows, not by this role: a new sort value
+                    # alone does not make the cell worth repainting (nor do tooltips,
+                    # which views read when they show them).
+                    painted = painted or role != _SORT
+            if painted:
+                columns.append(column)
+        self._shown[number] = row_cells
+        return columns
+
+    def _cells(self, row: PartnerRow) -> RowCells:
+        cells = self._cells_of_row.get(row)
         if cells is None:
-            cells = self._cells[row] = self._make_cells(self._rows[row])
-        return cells[column].get(int(role))
+            if len(self._cells_of_row) >= _CACHED_ROWS:
+                self._cells_of_row.clear()
+            cells = self._cells_of_row[row] = self._make_cells(row)
+        return cells
 
-    def _make_cells(self, row: PartnerRow) -> tuple[dict[int, Any], ...]:
-        # One tooltip for the whole row, converted once (not once per column).
-        tooltip = plain_tooltip(_tooltip(row))
+    def _make_cells(self, row: PartnerRow) -> RowCells:
+        # Column by column in one go, as sort_key says and with the row's texts worked
+        # out once: rows' cells are made for every changed row, not only those shown.
+        value = row.value
+        strength = strength_text(value)
+        kind = _KIND_VALUES[row.kind]
         faint = theme.FAINT_INK
-        cells: list[dict[int, Any]] = []
-        for column in range(len(self.HEADERS)):
-            cell: dict[int, Any] = {
-                _DISPLAY: _display(row, column),
-                _SORT: sort_key(row, column),
-                _CODE: row.code,
-                _TOOLTIP: tooltip,
-            }
-            if column in (self.STRENGTH, self.FACTS):
-                cell[_ALIGNMENT] = _RIGHT
-            if column == self.STRENGTH:
-                cell[_DECORATION] = self._swatch(row.value)
-            if not row.exists or (column in (self.STRENGTH, self.STATUS) and row.value is None):
-                cell[_FOREGROUND] = faint
-            cells.append(cell)
-        return tuple(cells)
+        gone = None if row.exists else faint
+        unknown = faint if value is None else gone
+        return plain_tooltip(_tooltip(row, strength)), (
+            (row.name, row.name.casefold(), None, gone),
+            (KIND_LABELS.get(row.kind) or kind, kind, None, gone),
+            (strength, value, self._swatch(value), unknown),
+            (row.status or NO_VALUE, row.status or None, None, unknown),
+            (str(row.facts), row.facts, None, gone),
+        )
 
     def _swatch(self, value: float | None) -> QIcon:
         # By value first: most rows keep their value from one year to the next, and
         # working the colour out costs more than the look-up (bounded: values are floats).
         icon = self._swatch_of_value.get(value)
         if icon is None:
-            if len(self._swatch_of_value) >= _SWATCH_VALUES:
-                self._swatch_of_value.clear()
-            icon = self._swatch_of_value[value] = self._swatch_of_colour(value)
+            self._find_swatches([value])
+            icon = self._swatch_of_value[value]
         return icon
 
-    def _swatch_of_colour(self, value: float | None) -> QIcon:
-        colour = palette.strength_colour(value)
-        key = colour.name()
-        icon = self._swatches.get(key)
-        if icon is None:
-            pixmap = QPixmap(12, 12)
-            pixmap.fill(QColor(0, 0, 0, 0))
-            painter = QPainter(pixmap)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            painter.setPen(theme.FAINT_INK)
-            painter.setBrush(colour)
-            painter.drawRoundedRect(0, 0, 11, 11, 2, 2)
-            painter.end()
-            icon = QIcon(pixmap)
-            self._swatches[key] = icon
-        return icon
+    def _find_swatches(self, values: Iterable[float | None]) -> None:
+        """Look up the swatches of the ``values`` not yet at hand, their colours at once.
+
+        A year first shown gives most of 250 partners a value never seen: one colour by
+        one, that was 2–3 ms.
+        """
+        known = self._swatch_of_value
+        wanted = list({value for value in values if value not in known})
+        if not wanted:
+            return
+        if len(known) + len(wanted) > _SWATCH_VALUES:
+            known.clear()
+        rgbs = palette.strength_rgbs([math.nan if value is None else value for value in wanted])
+        for value, rgb in zip(wanted, rgbs.tolist(), strict=True):
+            icon = self._swatches.get(rgb)
+            if icon is None:
+                icon = self._swatches[rgb] = _draw_swatch(QColor.fromRgb(rgb))
+            known[value] = icon
 
 
-def _display(row: PartnerRow, column: int) -> str:
-    if column == PartnerTableModel.NAME:
-        return row.name
-    if column == PartnerTableModel.KIND:
-        return KIND_LABELS.get(row.kind, row.kind.value)
-    if column == PartnerTableModel.STRENGTH:
-        return strength_text(row.value)
-    if column == PartnerTableModel.STATUS:
-        return row.status or NO_VALUE
-    return str(row.facts)
+def _draw_swatch(colour: QColor) -> QIcon:
+    pixmap = QPixmap(12, 12)
+    pixmap.fill(QColor(0, 0, 0, 0))
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(theme.FAINT_INK)
+    painter.setBrush(colour)
+    painter.drawRoundedRect(0, 0, 11, 11, 2, 2)
+    painter.end()
+    return QIcon(pixmap)
 
 
-def _changed_columns(old: PartnerRow, new: PartnerRow) -> list[int]:
-    changed = []
-    if old.name != new.name or old.exists != new.exists:
-        changed.append(PartnerTableModel.NAME)
-    if old.value != new.value:
-        changed.append(PartnerTableModel.STRENGTH)
-    if old.status != new.status or (old.value is None) != (new.value is None):
-        changed.append(PartnerTableModel.STATUS)
-    if old.exists != new.exists:
-        changed.extend(range(len(PartnerTableModel.HEADERS)))
-    if old.kind != new.kind:
-        changed.append(PartnerTableModel.KIND)
-    if old.facts != new.facts:
-        changed.append(PartnerTableModel.FACTS)
-    return changed
-
-
-def _tooltip(row: PartnerRow) -> str:
-    lines = [f"{row.name} ({row.code}), {row.kind.value}"]
+def _tooltip(row: PartnerRow, strength: str) -> str:
+    lines = [f"{row.name} ({row.code}), {_KIND_VALUES[row.kind]}"]
     if not row.exists:
         lines.append("did not exist in this year")
     if row.value is None:
         lines.append("no data in this year")
     else:
-        lines.append(f"strength {strength_text(row.value)}, {row.status or 'status unknown'}")
+        lines.append(f"strength {strength}, {row.status or 'status unknown'}")
     lines.append(f"{row.facts} fact{'s' if row.facts != 1 else ''}")
     return "\n".join(lines)
 
@@ -380,8 +474,12 @@ class PartnerFilterProxy(QSortFilterProxyModel):
         if not self._needle:
             return True
         model = self.sourceModel()
-        name = model.index(source_row, PartnerTableModel.NAME, source_parent)
-        haystack = f"{model.data(name, Qt.ItemDataRole.DisplayRole)} {model.data(name, CODE_ROLE)}"
+        if isinstance(model, PartnerTableModel):
+            row = model.row_at(source_row)
+            haystack = f"{row.name} {row.code}"
+        else:
+            name = model.index(source_row, PartnerTableModel.NAME, source_parent)
+            haystack = f"{name.data()} {name.data(CODE_ROLE)}"
         return self._needle in haystack.casefold()
 
     def lessThan(self, left: AnyIndex, right: AnyIndex) -> bool:  # noqa: N802
@@ -400,25 +498,39 @@ def build_rows(
     catalog: Catalog,
     fact_counts: Mapping[str, int],
     year: int,
+    previous: Sequence[PartnerRow] = (),
 ) -> list[PartnerRow]:
+    """The rows of ``partners`` at ``year``; a row that equals the row ``previous`` holds
+    for its partner is that very row, so that the model sees at once it is unchanged."""
     actors = catalog.actors_by_code
+    before = {row.code: row for row in previous}
     rows: list[PartnerRow] = []
     for code in partners:
         actor = actors.get(code)
         cell = cells.get(code)
-        value = None if cell is None else cell.value
-        status = "" if cell is None or cell.status is None else str(cell.status.value)
-        rows.append(
-            PartnerRow(
-                code=code,
-                name=actor.name_in(year) if actor else code,
-                kind=actor.kind if actor else ActorKind.GROUP,
-                value=value,
-                status=status,
-                facts=fact_counts.get(code, 0),
-                exists=actor.exists_in(year) if actor else True,
-            )
-        )
+        if cell is None:
+            value, status = None, ""
+        else:
+            value = cell.value
+            status = "" if cell.status is None else _STATUS_TEXTS[cell.status]
+        if actor is None:
+            name, kind, exists = code, ActorKind.GROUP, True
+        else:
+            name, kind, exists = actor.name_in(year), actor.kind, actor.exists_in(year)
+        facts = fact_counts.get(code, 0)
+        old = before.get(code)
+        if (
+            old is not None
+            and old.value == value
+            and old.status == status
+            and old.name == name
+            and old.exists == exists
+            and old.facts == facts
+            and old.kind is kind
+        ):
+            rows.append(old)
+            continue
+        rows.append(PartnerRow(code, name, kind, value, status, facts, exists))
     return rows
 
 
@@ -439,6 +551,8 @@ class PartnerList(QWidget):
         self._partners = tuple(relations.partners())
         self._fact_counts = catalog.fact_counts()
         self._syncing = False
+        self._built: dict[tuple[int, ViewSide], tuple[Mapping[str, StrengthCell], list[PartnerRow]]]
+        self._built = {}
 
         self.model = PartnerTableModel(self)
         self.proxy = PartnerFilterProxy(self)
@@ -493,7 +607,7 @@ class PartnerList(QWidget):
         self._resort_timer = QTimer(self)
         self._resort_timer.setSingleShot(True)
         self._resort_timer.setInterval(RESORT_DELAY_MS)
-        self._resort_timer.timeout.connect(self.proxy.resort)
+        self._resort_timer.timeout.connect(self._settle)
         self._refresh()
         self.view.sortByColumn(PartnerTableModel.STRENGTH, Qt.SortOrder.DescendingOrder)
 
@@ -502,6 +616,15 @@ class PartnerList(QWidget):
         state.year_changed.connect(self._refresh)
         state.side_changed.connect(self._refresh)
         state.selection_changed.connect(self._show_selection)
+        # Rows a year change left unwritten are written as soon as they may come into
+        # view (a scroll, a resize, a search, a sort), before the view paints them.
+        scroll_bar = self.view.verticalScrollBar()
+        scroll_bar.valueChanged.connect(self._write_pending)
+        scroll_bar.rangeChanged.connect(self._write_pending)
+        self.proxy.layoutChanged.connect(self._write_pending)
+        self.proxy.rowsInserted.connect(self._write_pending)
+        self.proxy.rowsRemoved.connect(self._write_pending)
+        self.proxy.modelReset.connect(self._write_pending)
         self._show_selection(state.selection)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
@@ -510,10 +633,10 @@ class PartnerList(QWidget):
             self.model.refresh_colours()
 
     def flush(self) -> None:
-        """Re-sort now if a re-sort is pending."""
+        """Write the rows out of view and re-sort now, if the year has not settled yet."""
         if self._resort_timer.isActive():
             self._resort_timer.stop()
-            self.proxy.resort()
+            self._settle()
 
     def visible_rows(self) -> list[PartnerRow]:
         """The rows the list shows, in the order shown (after search and sort)."""
@@ -524,14 +647,45 @@ class PartnerList(QWidget):
         ]
 
     def _refresh(self, *_: object) -> None:
-        year = self._state.year
-        cells = self._relations.values_at(year, self._state.side)
-        self.model.set_rows(
-            build_rows(self._partners, cells, self._catalog, self._fact_counts, year)
-        )
+        year, side = self._state.year, self._state.side
+        cells = self._relations.values_at(year, side)
+        # A year's rows are built once: a drag or a play goes over the same years again.
+        # The service gives the same mapping for a year and side while it has them.
+        built = self._built.get((year, side))
+        if built is None or built[0] is not cells:
+            if len(self._built) >= _BUILT_YEARS:
+                self._built.clear()
+            rows = build_rows(
+                self._partners, cells, self._catalog, self._fact_counts, year, self.model.rows
+            )
+            built = self._built[year, side] = (cells, rows)
+        # Only the rows in view are written now: with 250 partners ~180 rows change per
+        # year, at a dozen roles each, but ~10 are on screen. The others are written
+        # once the year settles, or as soon as they may come into view.
+        self.model.set_rows(built[1], now=self._rows_in_view())
         # Rows keep their places while the year moves and re-sort once it settles: that
         # reads better than rows jumping on every frame of a drag, and keeps it cheap.
         self._resort_timer.start()
+
+    def _settle(self) -> None:
+        self.model.write_pending()
+        self.proxy.resort()
+
+    def _write_pending(self, *_: object) -> None:
+        self.model.write_pending()
+
+    def _rows_in_view(self) -> list[int]:
+        """The model's numbers of the rows the view shows (before a re-sort moves them)."""
+        shown = self.proxy.rowCount()
+        first = self.view.rowAt(0)
+        if first < 0:
+            return list(range(self.model.rowCount())) if shown else []
+        last = self.view.rowAt(self.view.viewport().height() - 1)
+        last = shown - 1 if last < 0 else last
+        return [
+            self.proxy.mapToSource(self.proxy.index(number, 0)).row()
+            for number in range(first, last + 1)
+        ]
 
     def _on_view_selection(self, selected: QItemSelection, deselected: QItemSelection) -> None:
         if self._syncing:
