@@ -442,3 +442,34 @@ def test_a_pane_opened_on_a_partner_reads_its_facts_after_its_first_paint(
     other.flush()
     assert not other.body_pending
     assert other.browser.toPlainText() == pane.browser.toPlainText()
+
+
+def test_a_year_change_holds_the_timeline_being_added_until_the_body_follows(
+    stepping_pane: tuple[DetailPane, AppState, str],
+) -> None:
+    """The rest of a timeline being added is the previous year's: a year change stops
+    adding it (no step, no second paint while the year moves) until the body follows
+    the year, which adds the new year's, or the previous year's again if it came back."""
+    pane, state, code = stepping_pane
+    state.select(code)
+    assert pane._add_timer.isActive()  # unshown: no paint to wait for
+    before = pane.browser.toPlainText()
+    state.set_year(2002)
+    assert not pane._add_timer.isActive() and pane.body_pending
+    state.set_year(2001)  # back before the body followed
+    assert pane.browser.toPlainText() == before
+    pane._body_timer.stop()
+    pane.refresh_body()  # what the deferred body's timer does once the year stands still
+    assert pane._add_timer.isActive()
+    pane.flush()
+    assert not pane.body_pending
+    assert pane.browser.toPlainText() == _whole_text(pane, code)
+    assert _paragraphs(pane.browser.document()) == _paragraphs(_whole_document(pane, code))
+    # Held, then flushed at another year: the new year's whole timeline.
+    state.select("")
+    state.select(code)
+    state.set_year(2002)
+    assert pane.body_pending
+    pane.flush()
+    assert not pane.body_pending
+    assert pane.browser.toPlainText() == _whole_text(pane, code)

@@ -625,7 +625,8 @@ class DetailPane(QWidget):
     body (the explanation, which queries the partner's facts, and the timeline) follows
     a new selection at once but a year or side change only once the year has stood
     still for :data:`BODY_DELAY_MS`, so dragging the slider or playing stays smooth.
-    Read from the top, a long timeline is laid out in steps after the paint.
+    Read from the top, a long timeline is laid out in steps after the paint; a year or
+    side change holds those steps until the body follows it.
     """
 
     def __init__(
@@ -691,6 +692,9 @@ class DetailPane(QWidget):
         self._add_timer.setInterval(ADD_INTERVAL_MS)
         self._add_timer.timeout.connect(self._add_facts)
         self._adding_after_paint = False
+        # Adding stopped by a year or side change until the body follows (see
+        # _on_year_or_side).
+        self._adding_held = False
         self.browser.viewport().installEventFilter(self)
         state.year_changed.connect(self._on_year_or_side)
         state.side_changed.connect(self._on_year_or_side)
@@ -721,6 +725,7 @@ class DetailPane(QWidget):
             or self._body_timer.isActive()
             or self._add_timer.isActive()
             or self._adding_after_paint
+            or self._adding_held
         )
 
     def flush(self) -> None:
@@ -728,9 +733,9 @@ class DetailPane(QWidget):
         if self._body_timer.isActive() or self._body_after_paint:
             self._body_timer.stop()
             self.refresh_body()
-        while self._add_timer.isActive() or self._adding_after_paint:
+        while self._add_timer.isActive() or self._adding_after_paint or self._adding_held:
             self._add_timer.stop()
-            self._adding_after_paint = False
+            self._adding_after_paint = self._adding_held = False
             self._add_facts()
 
     def facts_near(self, code: str, year: int) -> FactWindow:
@@ -768,6 +773,13 @@ class DetailPane(QWidget):
         # A year with two governments needs a longer header; keeping that height for
         # the following years spares the body a costly re-layout on every step.
         self.refresh_header(may_shrink=False)
+        if self._add_timer.isActive() or self._adding_after_paint:
+            # The timeline still being added is the previous year's, which the body's
+            # refresh replaces once the year stands still: adding it meanwhile would
+            # cost every few year changes a step and a second paint of the window.
+            self._add_timer.stop()
+            self._adding_after_paint = False
+            self._adding_held = True
         self._body_timer.start()
 
     def _on_selection(self, *_: object) -> None:
@@ -834,6 +846,9 @@ class DetailPane(QWidget):
             )
             document = document.replace("</body></html>", f"{section}</body></html>")
         if document == self._body_html:
+            if self._adding_held:  # back at the year whose timeline was being added
+                self._adding_held = False
+                self._add_timer.start()
             return
         self._stop_adding()
         # Keep the reader's place while the year or side changes; a new partner starts on top.
@@ -897,7 +912,7 @@ class DetailPane(QWidget):
 
     def _stop_adding(self) -> None:
         self._add_timer.stop()
-        self._adding_after_paint = False
+        self._adding_after_paint = self._adding_held = False
         self._to_add = []
         self._tail_to_add = ""
 
