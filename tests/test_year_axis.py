@@ -8,7 +8,7 @@ from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QPainter, QPicture
 from pytestqt.qtbot import QtBot
 
-from afgui.ui.year_axis import YearAxis
+from afgui.ui.year_axis import QuickBoundsAxis, YearAxis
 
 
 def _specs(axis: pg.AxisItem) -> tuple[object, list[tuple[float, float, float, int]], list[str]]:
@@ -107,3 +107,26 @@ def test_everything_drawn_lies_in_the_bounding_rect(qtbot: QtBot) -> None:
         drawn = QRectF(picture.boundingRect())
         assert not drawn.isEmpty()
         assert axis.boundingRect().contains(drawn), (show_values, drawn, axis.boundingRect())
+
+
+def test_kept_bounding_rect_follows_geometry_and_style(qtbot: QtBot) -> None:
+    axis = QuickBoundsAxis("left")
+    plot = pg.GraphicsLayoutWidget()
+    _KEPT.append(plot)
+    qtbot.addWidget(plot)
+    plot.resize(400, 200)
+    item = plot.addPlot(axisItems={"left": axis})
+    plot.show()
+    qtbot.waitExposed(plot)
+
+    def pyqtgraphs() -> QRectF:
+        return QRectF(pg.AxisItem.boundingRect(axis))
+
+    assert axis.boundingRect() == pyqtgraphs()
+    plot.resize(500, 320)
+    qtbot.waitUntil(lambda: axis.geometry().height() > 150)
+    assert axis.boundingRect() == pyqtgraphs()
+    axis.setStyle(tickLength=-12)
+    assert axis.boundingRect() == pyqtgraphs()
+    item.showGrid(y=True)
+    assert axis.boundingRect() == pyqtgraphs()

@@ -47,7 +47,7 @@ from afgui.ui import theme
 from afgui.ui.partner_list import strength_text
 from afgui.ui.safe_text import plain_tooltip
 from afgui.ui.state import AppState
-from afgui.ui.year_axis import YearAxis
+from afgui.ui.year_axis import QuickBoundsAxis, YearAxis
 from afgui.ui.year_slider import fractional_year
 
 #: Lines drawn in the strength chart, in drawing order (the emphasised one is raised).
@@ -461,7 +461,9 @@ class ChartsView(QWidget):
         self.year_cursor.set_colours(theme.INK, theme.ACCENT, theme.SURFACE, self._px(1))
 
     def _make_plot(self, row: int, label: str) -> pg.PlotItem:
-        plot = self.graphics.addPlot(row=row, col=0, axisItems={"bottom": YearAxis()})
+        plot = self.graphics.addPlot(
+            row=row, col=0, axisItems={"bottom": YearAxis(), "left": QuickBoundsAxis("left")}
+        )
         plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.setMouseEnabled(x=False, y=False)
