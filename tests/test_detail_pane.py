@@ -473,3 +473,21 @@ def test_a_year_change_holds_the_timeline_being_added_until_the_body_follows(
     pane.flush()
     assert not pane.body_pending
     assert pane.browser.toPlainText() == _whole_text(pane, code)
+
+
+def test_a_body_that_would_read_the_same_is_not_set_again(pane: DetailPane) -> None:
+    """The body is compared by what it is made from, not by its whole HTML: a year
+    change that leaves it as it was (no partner selected) leaves the document alone, one
+    that changes it sets it again."""
+    state = pane._state
+    document = pane.browser.document()
+    revision = document.revision()
+    state.set_year(2002)
+    pane.flush()
+    assert document.revision() == revision
+    state.select("PAK")
+    revision = document.revision()
+    state.set_year(1998)
+    pane.flush()
+    assert document.revision() != revision
+    assert pane.browser.toPlainText() == _whole_text(pane, "PAK")

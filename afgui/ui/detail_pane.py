@@ -19,7 +19,7 @@ import bisect
 import html
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QMargins, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import (
@@ -211,6 +211,67 @@ def render_header(
 
 
 @dataclass(frozen=True, slots=True)
+class Timeline:
+    """The timeline's facts shown, each made into HTML only when it is asked for: a
+    selection lays out the first few at once and the others after the paint."""
+
+    facts: tuple[Fact, ...] = ()
+    year: int = 0
+    side: ViewSide = ViewSide.GOVERNMENT
+    sources: Mapping[str, Source] = field(default_factory=dict)
+    names: Mapping[str, str] = field(default_factory=dict)
+    partner: str = ""
+
+    def html(self, index: int) -> str:
+        """The paragraph of the ``index``-th fact shown."""
+        fact = self.facts[index]
+        counted = counts_toward(fact, self.side)
+        return _fact_html(
+            fact, self.year, counted, self.sources, self.names, self.partner, first=not index
+        )
+
+    @property
+    def highlighted(self) -> tuple[bool, ...]:
+        """Which facts are the year's own."""
+        return tuple(fact_is_of_year(fact, self.year) for fact in self.facts)
+
+    def key(self) -> tuple[tuple[str, bool, bool, bool], ...]:
+        """What the facts' HTML depends on besides the partner, the names and the theme:
+        equal keys, equal HTML (see :func:`_fact_html`)."""
+        year = self.year
+        return tuple(
+            (
+                fact.id,
+                fact_is_of_year(fact, year),
+                fact.date.year is None or fact.date.year > year,
+                counts_toward(fact, self.side),
+            )
+            for fact in self.facts
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """The body as :func:`render_body` makes it: the HTML before and after the
+    timeline's facts, and the facts, made into HTML when asked (:class:`Timeline`)."""
+
+    head: str
+    timeline: Timeline = field(default_factory=Timeline)
+    tail: str = ""
+
+    def parts(self, facts: int | None = None) -> BodyHtml:
+        """The body's HTML with the first ``facts`` of the timeline (all by default)."""
+        shown = self.timeline
+        count = len(shown.facts) if facts is None else min(facts, len(shown.facts))
+        return BodyHtml(
+            self.head,
+            tuple(shown.html(index) for index in range(count)),
+            self.tail if count == len(shown.facts) else "",
+            shown.highlighted[:count],
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class BodyHtml:
     """The body's HTML in three parts, so that a long timeline can be added in steps.
 
@@ -247,6 +308,42 @@ def render_body_parts(
     aid_start: int = 0,
     aid_total: int | None = None,
 ) -> BodyHtml:
+    """The whole body as HTML in parts (see :func:`render_body`)."""
+    return render_body(
+        code=code,
+        year=year,
+        side=side,
+        explanation=explanation,
+        facts=facts,
+        aid=aid,
+        sources=sources,
+        names=names,
+        others=others,
+        others_total=others_total,
+        facts_start=facts_start,
+        facts_total=facts_total,
+        aid_start=aid_start,
+        aid_total=aid_total,
+    ).parts()
+
+
+def render_body(
+    *,
+    code: str,
+    year: int,
+    side: ViewSide,
+    explanation: Explanation | None,
+    facts: Sequence[Fact],
+    aid: Sequence[AidPoint],
+    sources: Mapping[str, Source],
+    names: Mapping[str, str],
+    others: int = 0,
+    others_total: float = 0.0,
+    facts_start: int = 0,
+    facts_total: int | None = None,
+    aid_start: int = 0,
+    aid_total: int | None = None,
+) -> Body:
     """Why the value is what it is, aid figures and the timeline, as escaped HTML.
 
     ``explanation`` may list only the largest contributions, with ``others`` more facts
@@ -263,7 +360,7 @@ def render_body_parts(
             "<p class='muted'>Select a partner on the map or in the list to see its relation "
             "with Afghanistan in this year and the facts it rests on.</p>"
         )
-        return BodyHtml("".join(out))
+        return Body("".join(out))
     value = explanation.value if explanation else None
     contributions = explanation.contributions if explanation else ()
     out.append(f"<h2>Why {esc(strength_text(value)) if value is not None else 'no value'}</h2>")
@@ -347,13 +444,9 @@ def render_body_parts(
         out.append("<div class='faint'>No facts name this partner.</div>")
     if start:
         out.append(f"<div class='faint'>… {start} earlier facts not shown.</div>")
-    facts_html = tuple(
-        _fact_html(fact, year, counts_toward(fact, side), sources, names, code, first=not index)
-        for index, fact in enumerate(shown_facts)
-    )
+    timeline = Timeline(tuple(shown_facts), year, side, sources, names, code)
     tail = f"<div class='faint'>… {count - end} later facts not shown.</div>" if end < count else ""
-    highlighted = tuple(fact_is_of_year(fact, year) for fact in shown_facts)
-    return BodyHtml("".join(out), facts_html, tail, highlighted)
+    return Body("".join(out), timeline, tail)
 
 
 def nearest_window(position: int, length: int, limit: int) -> tuple[int, int]:
@@ -643,7 +736,10 @@ class DetailPane(QWidget):
         self._partners = frozenset(relations.partners())
         self._names = {actor.code: actor.name for actor in catalog.actors}
         self._shown = ""
+        # The HTML set in the body (its first part, while a timeline is being added), and
+        # what it was made from (see refresh_body).
         self._body_html = ""
+        self._body_key: object = None
         self._header = Header("")
         self._fact_counts: dict[str, int] | None = None
 
@@ -682,7 +778,9 @@ class DetailPane(QWidget):
         self._body_timer.setSingleShot(True)
         self._body_timer.setInterval(BODY_DELAY_MS)
         self._body_timer.timeout.connect(self.refresh_body)
-        self._to_add: list[tuple[str, QTextBlockFormat]] = []
+        # The facts still to add (by index in the timeline) and what follows them.
+        self._timeline = Timeline()
+        self._to_add: list[tuple[int, QTextBlockFormat]] = []
         self._tail_to_add = ""
         # A frame's time after the body's first paint: the first step waits for that
         # paint (a timer started with the new text could fall due before the window
@@ -838,14 +936,20 @@ class DetailPane(QWidget):
         self._body_after_paint = False
         code = self._state.selection
         compare = self._state.compare if code else ""
-        parts = self._render_body_of(code)
-        document = parts.html
+        body = self._body_of(code)
+        key: object
         if compare:
             section = compared_section(
-                self._names.get(compare, compare), self._render_body_of(compare).html
+                self._names.get(compare, compare), self._body_of(compare).parts().html
             )
-            document = document.replace("</body></html>", f"{section}</body></html>")
-        if document == self._body_html:
+            document = body.parts().html.replace("</body></html>", f"{section}</body></html>")
+            key = document
+        else:
+            # The body's HTML follows from these (the names and sources do not change):
+            # comparing them spares making every fact of the timeline into HTML now.
+            document = ""
+            key = (code, body.head, body.tail, body.timeline.key())
+        if key == self._body_key:
             if self._adding_held:  # back at the year whose timeline was being added
                 self._adding_held = False
                 self._add_timer.start()
@@ -856,30 +960,32 @@ class DetailPane(QWidget):
         new_partner = shown != self._shown
         scroll = 0 if new_partner else self.browser.verticalScrollBar().value()
         self._shown = shown
-        self._body_html = document
-        if scroll == 0 and not compare and len(parts.facts) > FIRST_FACTS:
+        self._body_key = key
+        timeline = body.timeline
+        if scroll == 0 and not compare and len(timeline.facts) > FIRST_FACTS:
             # A pane shown from the top (a new partner's always is) shows the explanation
             # and aid figures: the timeline's first facts are laid out now and the others
             # a few at a time after the window has been painted (Qt lays out the whole
-            # document, about 0.2 ms a fact, to size the scroll bar). A reader further
-            # down gets the whole timeline at once, so that the place is kept.
-            first = BodyHtml(parts.head, parts.facts[:FIRST_FACTS])
+            # document, about 0.2 ms a fact, to size the scroll bar), each made into HTML
+            # only then. A reader further down gets the whole timeline at once, so that
+            # the place is kept.
+            self._body_html = body.parts(FIRST_FACTS).html
             with self.browser.scroll_bar_held():
-                self.browser.setHtml(first.html)
+                self.browser.setHtml(self._body_html)
+            self._timeline = timeline
             self._to_add = [
-                (piece, fact_block_format(highlighted=highlighted, first=not index))
-                for index, (piece, highlighted) in enumerate(
-                    zip(parts.facts, parts.highlighted, strict=True)
-                )
+                (index, fact_block_format(highlighted=highlighted, first=not index))
+                for index, highlighted in enumerate(timeline.highlighted)
             ][FIRST_FACTS:]
-            self._tail_to_add = parts.tail
+            self._tail_to_add = body.tail
             if self.browser.viewport().isVisible():
                 self._adding_after_paint = True
             else:  # no paint to wait for
                 self._add_timer.start()
         else:
+            self._body_html = document or body.parts().html
             with self.browser.scroll_bar_held():
-                self.browser.setHtml(document)
+                self.browser.setHtml(self._body_html)
         self.browser.verticalScrollBar().setValue(scroll)
 
     def _add_facts(self) -> None:
@@ -897,9 +1003,9 @@ class DetailPane(QWidget):
             # would merge into that paragraph, which Qt then lays out whole at every
             # insertion (and which would show it in the previous fact's format).
             while self._to_add:
-                piece, paragraph = self._to_add.pop(0)
+                index, paragraph = self._to_add.pop(0)
                 cursor.insertBlock(paragraph)
-                cursor.insertHtml(piece)
+                cursor.insertHtml(self._timeline.html(index))
                 if clock.elapsed() >= ADD_BUDGET_MS:
                     break
             if self._to_add:
@@ -915,8 +1021,13 @@ class DetailPane(QWidget):
         self._adding_after_paint = self._adding_held = False
         self._to_add = []
         self._tail_to_add = ""
+        self._timeline = Timeline()
 
     def _render_body_of(self, code: str) -> BodyHtml:
+        """The body of ``code`` at the year and side as one whole HTML document."""
+        return self._body_of(code).parts()
+
+    def _body_of(self, code: str) -> Body:
         year = self._state.year
         side = self._state.side
         explanation: Explanation | None = None
@@ -935,7 +1046,7 @@ class DetailPane(QWidget):
             figures = self._relations.aid_columns(code)
             aid_start, aid = figures.nearest(year, AID_LIMIT)
             aid_total = len(figures)
-        return render_body_parts(
+        return render_body(
             code=code,
             year=year,
             side=side,
