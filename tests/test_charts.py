@@ -149,6 +149,11 @@ def test_the_cursor_is_highlighted_under_the_mouse(qtbot, charts: ChartsView) ->
     assert all(line.pen().color() == theme.INK for line in cursor.lines)
     assert all(line.pen().widthF() == charts._px(2) for line in cursor.lines)
     assert all(line.pen().isCosmetic() for line in cursor.lines)
+    qtbot.mouseMove(viewport, on_screen(charts, 1997.5))
+    assert cursor.hovered
+    charts._state.set_year(2003)  # the cursor moves away from under the mouse
+    assert not cursor.hovered
+    assert all(line.pen().color() == theme.INK for line in cursor.lines)
 
 
 def test_the_label_stays_in_the_plot(charts: ChartsView) -> None:

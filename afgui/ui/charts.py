@@ -151,6 +151,10 @@ class YearCursor(QObject):
         self._x = x
         self.text.setText(str(year))
         self._place()
+        if self._hovered and self._drag_box is None:
+            # Moved from under a resting mouse (by the slider, the keys, playing): the
+            # next mouse move says whether it is near again.
+            self._set_hovered(False)
 
     def value(self) -> float:
         """Where the cursor stands, in years (the middle of its year)."""
@@ -317,6 +321,9 @@ class ChartsView(QWidget):
         # Nothing in the plots is operated by keyboard (the slider is), so no tab stop.
         self.graphics.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.graphics.viewport().setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # The view paints every pixel (the themes' surfaces are opaque): Qt need not
+        # fill the viewport's background under each repaint first.
+        self.graphics.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.graphics.setBackground(theme.SURFACE)
         self.graphics.ci.setContentsMargins(4, 4, 10, 4)
         self.graphics.ci.setSpacing(6)
