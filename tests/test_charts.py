@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pytest
@@ -9,9 +10,12 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtWidgets import QGraphicsRectItem
 from sqlalchemy import Engine
 
+from afgui.domain.model import Government
+from afgui.domain.vocab import AfghanSide
+from afgui.services.catalog import Catalog
 from afgui.services.measures import ViewSide
 from afgui.ui import theme
-from afgui.ui.charts import LINE_SIDES, ChartsView
+from afgui.ui.charts import LINE_SIDES, ChartsView, _shade_colour
 from tests.window_support import make_state, services
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
@@ -74,9 +78,39 @@ def test_viewed_side_is_drawn_strong(charts: ChartsView) -> None:
 
 def test_government_periods_are_shaded(charts: ChartsView) -> None:
     shades = [item for item in charts.strength_plot.items if isinstance(item, QGraphicsRectItem)]
-    assert len(shades) == len(charts._periods) > 0
+    assert len(shades) == len(charts._periods) > 0  # the fixture's periods do not overlap
     codes = [government.code for _, _, government in charts._periods]
     assert "taliban-emirate-1" in codes
+    spans = sorted((shade.rect().left(), shade.rect().right()) for shade in shades)
+    assert spans == sorted((start, end) for start, end, _ in charts._periods)
+    assert all(shade.brush().color().alpha() == 255 for shade in shades)  # no blending
+
+
+def test_overlapping_periods_are_shaded_with_both_tints(
+    qtbot, fixture_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kabul = Government(
+        "k", "Kabul", dt.date(1990, 1, 1), dt.date(2001, 1, 1), AfghanSide.GOVERNMENT
+    )
+    taliban = Government("t", "Taliban", dt.date(1996, 1, 1), None, AfghanSide.TALIBAN)
+    monkeypatch.setattr(Catalog, "governments", property(lambda _: (kabul, taliban)))
+    catalog, relations = services(fixture_engine)
+    charts = ChartsView(make_state(relations, year=1997), catalog, relations)
+    qtbot.addWidget(charts)
+    shades = sorted(
+        (item for item in charts.strength_plot.items if isinstance(item, QGraphicsRectItem)),
+        key=lambda shade: shade.rect().left(),
+    )
+    assert [(round(s.rect().left()), round(s.rect().right())) for s in shades] == [
+        (1990, 1996),
+        (1996, 2001),
+        (2001, charts._state.last_year + 1),
+    ]
+    only_kabul, both, only_taliban = (shade.brush().color() for shade in shades)
+    assert only_kabul == _shade_colour([(0, AfghanSide.GOVERNMENT)])
+    assert only_taliban == _shade_colour([(0, AfghanSide.TALIBAN)])
+    assert both == _shade_colour([(0, AfghanSide.GOVERNMENT), (0, AfghanSide.TALIBAN)])
+    assert both not in (only_kabul, only_taliban)
 
 
 def test_cursor_follows_the_year(charts: ChartsView) -> None:

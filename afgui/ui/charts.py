@@ -12,6 +12,7 @@ everywhere. Every plot item is created once; selection and side changes only cal
 from __future__ import annotations
 
 import html
+import itertools
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -62,6 +63,8 @@ BAR_GROUP_WIDTH = 0.9
 #: How far up and down the government shading reaches, in data units, until the aid
 #: axis is known (large enough to cover any view, small enough for the rasteriser).
 SHADE_REACH = 100.0
+#: How much of a government period's tint covers what is under it (of 255).
+SHADE_ALPHA = 150
 #: The aid plot's height, axis included, when there is nothing to draw in it.
 EMPTY_AID_HEIGHT = 72
 UNLIMITED = 16_777_215  # QWIDGETSIZE_MAX
@@ -73,6 +76,19 @@ def _qcolor(colour: QColor, alpha: int = 255) -> QColor:
     result = QColor(colour)
     result.setAlpha(alpha)
     return result
+
+
+def _shade_colour(tints: Sequence[tuple[int, AfghanSide]]) -> QColor:
+    """The opaque colour of the theme's surface under the period tints ``tints`` (index
+    and side, in drawing order), each at ``SHADE_ALPHA``."""
+    red, green, blue = theme.SURFACE.redF(), theme.SURFACE.greenF(), theme.SURFACE.blueF()
+    share = SHADE_ALPHA / 255
+    for index, side in tints:
+        tint = theme.PERIOD_TINTS[side][index % 2]
+        red += (tint.redF() - red) * share
+        green += (tint.greenF() - green) * share
+        blue += (tint.blueF() - blue) * share
+    return QColor.fromRgbF(red, green, blue)
 
 
 def series_array(values: Sequence[float | None]) -> np.ndarray:
@@ -460,9 +476,8 @@ class ChartsView(QWidget):
             if level == 0:
                 pen.setStyle(Qt.PenStyle.DashLine)
             guide.setPen(pen)
-        for shade, tint_index, side in self._shade_tints:
-            tints = theme.PERIOD_TINTS[side]
-            shade.setBrush(_qcolor(tints[tint_index % 2], 150))
+        for shade, _, stretch in self._shades:
+            shade.setBrush(_shade_colour(self._stretches[stretch]))
         self.placeholder.setBrush(theme.MUTED_INK)
         self.aid_empty.setBrush(theme.FAINT_INK)
         self.year_cursor.set_colours(theme.INK, theme.ACCENT, theme.SURFACE, self._px(1))
@@ -505,11 +520,15 @@ class ChartsView(QWidget):
         return plot
 
     def _shade_governments(self, governments: Sequence[Government]) -> None:
-        # Plain QGraphicsRectItems: drawn by Qt without calling back into Python, which
-        # matters because every cursor move repaints the strip they lie under.
+        """Shade each government's period in its side's tint (alternating per side).
+
+        Drawn as opaque plain QGraphicsRectItems, one per stretch of time with the same
+        governments, in the colour their translucent tints make over the surface: Qt
+        draws them without calling back into Python and without blending, which
+        matters because every cursor move repaints the strip they lie under.
+        """
         self._periods: list[tuple[float, float, Government]] = []
-        self._shades: list[tuple[QGraphicsRectItem, pg.PlotItem]] = []
-        self._shade_tints: list[tuple[QGraphicsRectItem, int, AfghanSide]] = []
+        tinted: list[tuple[float, float, int, AfghanSide]] = []
         counts: Counter[str] = Counter()
         for government in governments:
             start = fractional_year(government.start)
@@ -518,21 +537,28 @@ class ChartsView(QWidget):
                 if government.end is not None
                 else self._state.last_year + 1.0
             )
-            tints = theme.PERIOD_TINTS.get(government.side)
-            if tints is None:
+            if government.side not in theme.PERIOD_TINTS:
                 continue
-            tint = _qcolor(tints[counts[government.side.value] % 2], 150)
-            tint_index = counts[government.side.value]
+            tinted.append((start, end, counts[government.side.value], government.side))
             counts[government.side.value] += 1
             self._periods.append((start, end, government))
+        #: Per stretch, the tints over it (index, side), in drawing order.
+        self._stretches: list[tuple[tuple[int, AfghanSide], ...]] = []
+        #: Each shade with its plot and the index of its stretch.
+        self._shades: list[tuple[QGraphicsRectItem, pg.PlotItem, int]] = []
+        edges = sorted({start for start, *_ in tinted} | {end for _, end, *_ in tinted})
+        for low, high in itertools.pairwise(edges):
+            over = tuple((i, side) for start, end, i, side in tinted if start < high and end > low)
+            if not over:
+                continue
             for plot in (self.strength_plot, self.aid_plot):
-                shade = QGraphicsRectItem(QRectF(start, -SHADE_REACH, end - start, 2 * SHADE_REACH))
+                shade = QGraphicsRectItem(QRectF(low, -SHADE_REACH, high - low, 2 * SHADE_REACH))
                 shade.setPen(QPen(Qt.PenStyle.NoPen))
-                shade.setBrush(tint)
+                shade.setBrush(_shade_colour(over))
                 shade.setZValue(-20)
                 plot.addItem(shade, ignoreBounds=True)
-                self._shades.append((shade, plot))
-                self._shade_tints.append((shade, tint_index, government.side))
+                self._shades.append((shade, plot, len(self._stretches)))
+            self._stretches.append(over)
 
     # State changes ----------------------------------------------------------------
 
@@ -696,7 +722,7 @@ class ChartsView(QWidget):
             axis.setLabel(label, **{"color": theme.MUTED_INK.name()})
         top = float(heights.max()) if len(heights) else 1.0
         self.aid_plot.setYRange(0, top * 1.12, padding=0)
-        for shade, plot in self._shades:
+        for shade, plot, _ in self._shades:
             if plot is self.aid_plot:
                 shade.setRect(QRectF(shade.rect().left(), -top, shade.rect().width(), top * 3))
         # Without aid figures the aid plot shrinks and leaves the room to the strength.
