@@ -4,7 +4,7 @@ its facts, with untrusted fact text shown as text."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent, QMargins, QObject
+from PySide6.QtCore import QEvent, QMargins, QObject, QRect
 from PySide6.QtGui import QTextDocument
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
@@ -491,3 +491,36 @@ def test_a_body_that_would_read_the_same_is_not_set_again(pane: DetailPane) -> N
     pane.flush()
     assert document.revision() != revision
     assert pane.browser.toPlainText() == _whole_text(pane, "PAK")
+
+
+def test_a_year_change_repaints_only_the_header_lines_that_changed(
+    qtbot: QtBot, pane: DetailPane
+) -> None:
+    """A year change paints again only the header's paragraphs that changed (and those
+    they moved); what is on screen is then the header as a whole paint draws it."""
+    regions: list[QRect] = []
+
+    class PaintWatch(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                regions.append(event.region().boundingRect())  # type: ignore[attr-defined]
+            return False
+
+    watch = PaintWatch()
+    pane.header.installEventFilter(watch)
+    state = pane._state
+    state.select("SUN")
+    # A row more or less (the note from 1992) or a longer government paints it all.
+    partial = []
+    for year in (1979, 1980, 1981, 1991, 1992, 1993, 2001, 2002, 1997, 1996):
+        regions.clear()
+        state.set_year(year)
+        qtbot.waitUntil(lambda: bool(regions))
+        qtbot.wait(20)
+        if all(region.height() < pane.header.height() for region in regions):
+            partial.append(year)
+        screen = pane.screen().grabWindow(pane.winId()).toImage()
+        shown = screen.copy(pane.header.geometry())
+        drawn = pane.header.grab().toImage().convertToFormat(shown.format())
+        assert shown == drawn, year
+    assert {1980, 1981, 1993, 1996} <= set(partial)

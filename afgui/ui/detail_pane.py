@@ -21,7 +21,16 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QElapsedTimer, QEvent, QMargins, QObject, QSize, Qt, QTimer
+from PySide6.QtCore import (
+    QElapsedTimer,
+    QEvent,
+    QMargins,
+    QObject,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -605,22 +614,38 @@ class RichTextBlock(QWidget):
         changed are rewritten, so the others keep their layout.
         """
         cursor = QTextCursor(self._document)
-        # One change for the layout to follow, not one per piece inserted.
-        cursor.beginEditBlock()
         shown = self._shown_header
-        if (
+        same_shape = (
             shown is not None
             and shown.muted == header.muted
             and len(shown.lines) == len(header.lines)
             and [key for key, _ in shown.rows] == [key for key, _ in header.rows]
-        ):
-            self._update_header(cursor, shown, header)
+        )
+        before = self._block_rects() if same_shape else []
+        # One change for the layout to follow, not one per piece inserted.
+        cursor.beginEditBlock()
+        if shown is not None and same_shape:
+            rewritten = self._update_header(cursor, shown, header)
         else:
             self._build_header(cursor, header)
         cursor.endEditBlock()
         self._shown_header = header
+        height = self._height
         self._relayout(may_shrink=may_shrink)
-        self.update()
+        if not same_shape or self._height != height:
+            self.update()
+            return
+        # Only the paragraphs rewritten, and those they moved, are painted again: a year
+        # change mostly changes the year's line and the strength.
+        dirty = QRectF()
+        for number, (old, new) in enumerate(zip(before, self._block_rects(), strict=True)):
+            if number in rewritten or old != new:
+                dirty = dirty.united(old).united(new)
+        if not dirty.isEmpty():
+            # The whole width, and a pixel more above and below for the antialiasing.
+            top = math.floor(dirty.top()) + self._margins.top() - 1
+            bottom = math.ceil(dirty.bottom()) + self._margins.top() + 1
+            self.update(0, top, self.width(), bottom - top)
 
     def _build_header(self, cursor: QTextCursor, header: Header) -> None:
         document = self._document
@@ -647,22 +672,38 @@ class RichTextBlock(QWidget):
             for span in spans:
                 cursor.insertText(span.text, _span_format(span))
 
-    def _update_header(self, cursor: QTextCursor, shown: Header, header: Header) -> None:
-        """Rewrite the paragraphs of ``shown`` that differ in ``header`` (same shape)."""
+    def _update_header(self, cursor: QTextCursor, shown: Header, header: Header) -> set[int]:
+        """Rewrite the paragraphs of ``shown`` that differ in ``header`` (same shape);
+        return their numbers."""
+        rewritten: set[int] = set()
         block = self._document.begin()
         if header.title != shown.title:
             _replace_text(cursor, block, 0, [(header.title, self._title)])
+            rewritten.add(block.blockNumber())
         muted = QTextCharFormat()
         muted.setForeground(QColor(header.muted))
         for old, new in zip(shown.lines, header.lines, strict=True):
             block = block.next()
             if old != new:
                 _replace_text(cursor, block, 0, [(new, muted)])
+                rewritten.add(block.blockNumber())
         for (key, old_spans), (_, spans) in zip(shown.rows, header.rows, strict=True):
             block = block.next()
             if old_spans != spans:
                 runs = [(span.text, _span_format(span)) for span in spans]
                 _replace_text(cursor, block, len(key) + 1, runs)
+                rewritten.add(block.blockNumber())
+        return rewritten
+
+    def _block_rects(self) -> list[QRectF]:
+        """Where each paragraph is laid out, in the document."""
+        layout = self._document.documentLayout()
+        rects = []
+        block = self._document.begin()
+        while block.isValid():
+            rects.append(layout.blockBoundingRect(block))
+            block = block.next()
+        return rects
 
     def html(self) -> str:
         return self._document.toHtml()
@@ -707,7 +748,9 @@ class RichTextBlock(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         painter = QPainter(self)
         painter.translate(self._margins.left(), self._margins.top())
-        self._document.drawContents(painter)
+        # Only the paragraphs in the part to paint (see set_header) are drawn.
+        area = QRectF(event.rect()).translated(-self._margins.left(), -self._margins.top())
+        self._document.drawContents(painter, area)
         painter.end()
 
 
