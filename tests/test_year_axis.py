@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QPainter, QPicture
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPicture
 from pytestqt.qtbot import QtBot
 
 from afgui.ui.year_axis import QuickBoundsAxis, YearAxis
@@ -130,3 +130,44 @@ def test_kept_bounding_rect_follows_geometry_and_style(qtbot: QtBot) -> None:
     assert axis.boundingRect() == pyqtgraphs()
     item.showGrid(y=True)
     assert axis.boundingRect() == pyqtgraphs()
+
+
+def _ink_in(picture: QPicture, colour: QColor) -> bool:
+    image = QImage(700, 80, QImage.Format.Format_ARGB32)
+    image.fill(Qt.GlobalColor.white)
+    painter = QPainter(image)
+    picture.play(painter)
+    painter.end()
+    return any(
+        image.pixelColor(x, y).rgb() == colour.rgb()
+        for x in range(image.width())
+        for y in range(image.height())
+    )
+
+
+def test_pictures_of_past_ranges_are_kept_until_the_style_changes(qtbot: QtBot) -> None:
+    axis = YearAxis()
+    plot = _plot_with(qtbot, axis, 600)
+    scene = plot.scene()
+
+    def drawn_at(low: int) -> QPicture:
+        plot.setXRange(low, 2024, padding=0)
+        scene.prepareForPaint()
+        image = QImage(1, 1, QImage.Format.Format_ARGB32)
+        painter = QPainter(image)
+        try:
+            axis.paint(painter, None, None)
+        finally:
+            painter.end()
+        assert axis.picture is not None
+        return axis.picture
+
+    first = drawn_at(1950)
+    assert drawn_at(1990) is not first
+    assert drawn_at(1950) is first  # taken again, not drawn again
+    axis.setPen(pg.mkPen("#ff0000"))  # as a theme change does
+    recoloured = drawn_at(1950)
+    assert recoloured is not first
+    assert _ink_in(recoloured, QColor("#ff0000")) and not _ink_in(first, QColor("#ff0000"))
+    axis.setStyle(showValues=False)
+    assert drawn_at(1950) is not recoloured

@@ -9,6 +9,11 @@ and computes the same draw specifications directly; only the major ticks are
 labelled. Anything it does not cover (grids, explicit ticks, logarithmic mode, other
 orientations) falls back to pyqtgraph's own code.
 
+A ``YearAxis`` also keeps the pictures of the last ranges it drew, keyed by everything
+they are drawn from: the ranges are whole multiples of five years, so selections come
+back to them, and a kept picture saves working out and drawing the ticks again (~0.5
+ms per axis).
+
 Both charts' axes (``YearAxis`` and the value axes, :class:`QuickBoundsAxis`) also keep
 their bounding rect: Qt asks for it several times a paint, of every axis, and pyqtgraph
 works it out in Python each time.
@@ -17,11 +22,14 @@ works it out in Python each time.
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
+from collections.abc import Hashable
 from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPicture
+from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
 __all__ = ["QuickBoundsAxis", "YearAxis"]
 
@@ -29,6 +37,8 @@ __all__ = ["QuickBoundsAxis", "YearAxis"]
 _LABEL_FLAGS = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextDontClip
 #: How far below the axis's top and past its ends its line may be drawn (+1, a pixel wide).
 _LINE_REACH = 2.0
+#: How many pictures of past ranges a YearAxis keeps.
+_KEPT_PICTURES = 48
 
 
 class QuickBoundsAxis(pg.AxisItem):  # type: ignore[misc]
@@ -67,9 +77,59 @@ class QuickBoundsAxis(pg.AxisItem):  # type: ignore[misc]
 class YearAxis(QuickBoundsAxis):
     """A bottom axis of years (see the module docstring)."""
 
+    picture: QPicture | None  # pyqtgraph's: the drawing played at each paint
+
     def __init__(self, **options: Any) -> None:
+        self._pictures: OrderedDict[Hashable, QPicture] = OrderedDict()
         super().__init__("bottom", **options)
         self._label_boxes: dict[tuple[str, str], QRectF] = {}
+
+    def paint(
+        self, p: QPainter, opt: QStyleOptionGraphicsItem | None, widget: QWidget | None
+    ) -> None:
+        """pyqtgraph's paint, with the picture of a range drawn before taken again."""
+        key = self._picture_key() if self.picture is None else None
+        if key is not None:
+            kept = self._pictures.get(key)
+            if kept is not None:
+                self._pictures.move_to_end(key)
+                self.picture = kept
+        super().paint(p, opt, widget)
+        if key is not None and key not in self._pictures and self.picture is not None:
+            self._pictures[key] = self.picture
+            if len(self._pictures) > _KEPT_PICTURES:
+                self._pictures.popitem(last=False)
+
+    def _picture_key(self) -> Hashable | None:
+        """Everything the fast path draws from (None where pyqtgraph's code draws)."""
+        if (
+            self.linkedView() is None
+            or self.grid is not False
+            or self._tickLevels is not None
+            or self.logMode
+            or any(self.style["stopAxisAtTick"])
+        ):
+            return None
+        style = self.style
+        font = style["tickFont"] if style["tickFont"] is not None else QFont()
+        pens = tuple(
+            (pen.color().rgba(), pen.widthF(), pen.style().value, pen.isCosmetic())
+            for pen in (self.pen(), self.tickPen(), self.textPen())
+        )
+        return (
+            tuple(float(value) for value in self.range),
+            self.mapRectFromParent(self.geometry()).getRect(),
+            self.boundingRect().getRect(),
+            pens,
+            font.key(),
+            style["tickLength"],
+            tuple(style["tickTextOffset"]),
+            style["showValues"],
+            style["tickAlpha"],
+            style["maxTickLevel"],
+            self._tickDensity,
+            None if self._tickSpacing is None else tuple(map(tuple, self._tickSpacing)),
+        )
 
     def _bounds_now(self) -> QRectF:
         """pyqtgraph's box, reaching over the whole axis line.
