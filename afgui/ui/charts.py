@@ -361,7 +361,6 @@ class ChartsView(QWidget):
         )
         self.strength_plot.getAxis("bottom").setStyle(showValues=False)
         self.aid_plot = self._make_plot(1, "Aid, M USD")
-        self.aid_plot.setXLink(self.strength_plot)
         self.aid_plot.getAxis("bottom").setLabel("Year")
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
         self.graphics.ci.layout.setRowStretchFactor(1, 2)
@@ -689,7 +688,12 @@ class ChartsView(QWidget):
         xs = years + 0.5 - BAR_GROUP_WIDTH / 2 + widths * (place + 0.5)
         for i, kind in enumerate(AMOUNT_ORDER):
             of_kind = slot == i
-            self.bars[kind].setOpts(
+            bar = self.bars[kind]
+            # Most partners have no figures of most kinds: an empty item stays so without
+            # pyqtgraph preparing (and redrawing) it again.
+            if not of_kind.any() and not np.size(bar.opts["x"]):
+                continue
+            bar.setOpts(
                 x=xs[of_kind].astype(float),
                 height=amounts[of_kind].astype(float),
                 width=widths[of_kind].astype(float),
@@ -705,11 +709,12 @@ class ChartsView(QWidget):
             weights=other.amounts[in_currency] / 1e6,
             minlength=len(compared_years),
         )
-        self.compare_bars.setOpts(
-            x=compared_years.astype(float) + 0.5,
-            height=compared.astype(float),
-            pen=pg.mkPen(theme.COMPARE_COLOUR, width=self._px(2)),
-        )
+        if len(compared_years) or np.size(self.compare_bars.opts["x"]):
+            self.compare_bars.setOpts(
+                x=compared_years.astype(float) + 0.5,
+                height=compared.astype(float),
+                pen=pg.mkPen(theme.COMPARE_COLOUR, width=self._px(2)),
+            )
         others = sum(count for other, count in currencies.items() if other != currency)
         heights = np.concatenate((amounts, compared))
         label = f"Aid, M {currency}" if len(heights) else "Aid"
@@ -750,7 +755,10 @@ class ChartsView(QWidget):
             low = max(first, math.floor((min(starts) - LEAD_YEARS) / 5) * 5)
         low = min(low, float(self._state.year))
         self._x_range = (low, last)
-        self.strength_plot.setXRange(low, last, padding=0)
+        # Both set rather than linked: pyqtgraph's link maps the range through the
+        # views' screen geometry in Python at every change, for views of equal width.
+        for plot in (self.strength_plot, self.aid_plot):
+            plot.setXRange(low, last, padding=0)
 
     def _legend_html(self, viewed: ViewSide) -> str:
         parts = []
