@@ -647,6 +647,7 @@ class ChartsView(QWidget):
                 line.setPen(pen)
             line.setZValue(10 if line_side is viewed else 5)
         compared = self._compare_series.get(viewed)
+        self.compare_line.setVisible(compared is not None)  # hidden: not asked for bounds
         if compared is None:
             if self._compare_drawn:
                 self.compare_line.setData([], [])
@@ -690,7 +691,9 @@ class ChartsView(QWidget):
             of_kind = slot == i
             bar = self.bars[kind]
             # Most partners have no figures of most kinds: an empty item stays so without
-            # pyqtgraph preparing (and redrawing) it again.
+            # pyqtgraph preparing (and redrawing) it again, and hidden, so that no paint
+            # asks it for its bounds in Python.
+            bar.setVisible(bool(of_kind.any()))
             if not of_kind.any() and not np.size(bar.opts["x"]):
                 continue
             bar.setOpts(
@@ -709,6 +712,7 @@ class ChartsView(QWidget):
             weights=other.amounts[in_currency] / 1e6,
             minlength=len(compared_years),
         )
+        self.compare_bars.setVisible(bool(len(compared_years)))
         if len(compared_years) or np.size(self.compare_bars.opts["x"]):
             self.compare_bars.setOpts(
                 x=compared_years.astype(float) + 0.5,
