@@ -524,3 +524,25 @@ def test_a_year_change_repaints_only_the_header_lines_that_changed(
         drawn = pane.header.grab().toImage().convertToFormat(shown.format())
         assert shown == drawn, year
     assert {1980, 1981, 1993, 1996} <= set(partial)
+
+
+def test_the_first_facts_are_laid_out_at_once_only_if_the_pane_shows_them(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, stepping_pane: tuple[DetailPane, AppState, str]
+) -> None:
+    """Under an explanation that fills the pane the timeline waits for the paint; in a
+    pane tall enough to show it, its first facts are there at the first paint."""
+    pane, state, code = stepping_pane
+    monkeypatch.setattr(detail_pane, "FIRST_FACTS", 1)
+    # The first fact of the timeline by its quote (its summary may be in the "why" too).
+    quote = pane._body_of(code).timeline.facts[0].citation.quote
+    for height, shown in ((120, False), (1200, True)):
+        pane.resize(440, height)
+        pane.show()
+        qtbot.waitExposed(pane)
+        state.select("")
+        state.select(code)
+        assert pane.body_pending
+        assert (quote in pane.browser.toPlainText()) == shown
+        pane.flush()
+        assert pane.browser.toPlainText() == _whole_text(pane, code)
+        assert _paragraphs(pane.browser.document()) == _paragraphs(_whole_document(pane, code))

@@ -74,8 +74,9 @@ WHY_LIMIT = 12
 #: thousands, which nobody scrolls through and which took seconds and hundreds of
 #: megabytes to lay out (100 000 synthetic facts: 17 MB of HTML, 2.9 s in setHtml).
 TIMELINE_LIMIT = 150
-#: The timeline facts a pane shown from the top lays out with the rest of it; the
-#: others are added after it is painted, for up to ADD_BUDGET_MS every ADD_INTERVAL_MS
+#: The timeline facts a pane shown from the top lays out with the rest of it when it
+#: shows them (mostly not: the explanation and aid fill it); the others are added
+#: after it is painted, for up to ADD_BUDGET_MS every ADD_INTERVAL_MS
 #: (a fact takes ~0.2 ms: a step adds about twenty, and the window answers between).
 FIRST_FACTS = 4
 ADD_BUDGET_MS = 4
@@ -1007,19 +1008,28 @@ class DetailPane(QWidget):
         timeline = body.timeline
         if scroll == 0 and not compare and len(timeline.facts) > FIRST_FACTS:
             # A pane shown from the top (a new partner's always is) shows the explanation
-            # and aid figures: the timeline's first facts are laid out now and the others
-            # a few at a time after the window has been painted (Qt lays out the whole
-            # document, about 0.2 ms a fact, to size the scroll bar), each made into HTML
-            # only then. A reader further down gets the whole timeline at once, so that
-            # the place is kept.
-            self._body_html = body.parts(FIRST_FACTS).html
+            # and aid figures, which mostly fill it: the timeline's first facts are laid
+            # out now only if it shows them, and the others a few at a time after the
+            # window has been painted (Qt lays out the whole document, about 0.2 ms a
+            # fact, to size the scroll bar), each made into HTML only then. A reader
+            # further down gets the whole timeline at once, so that the place is kept.
+            self._body_html = body.parts(0).html
             with self.browser.scroll_bar_held():
                 self.browser.setHtml(self._body_html)
+            laid_out = self.browser.document().documentLayout().documentSize().height()
+            first = 0
+            if laid_out < self.browser.viewport().height():
+                # The first facts show under a short explanation: laid out with it, in one
+                # document (adding them one by one would cost several times as much).
+                first = FIRST_FACTS
+                self._body_html = body.parts(first).html
+                with self.browser.scroll_bar_held():
+                    self.browser.setHtml(self._body_html)
             self._timeline = timeline
             self._to_add = [
                 (index, fact_block_format(highlighted=highlighted, first=not index))
                 for index, highlighted in enumerate(timeline.highlighted)
-            ][FIRST_FACTS:]
+            ][first:]
             self._tail_to_add = body.tail
             if self.browser.viewport().isVisible():
                 self._adding_after_paint = True
