@@ -6,8 +6,9 @@ import datetime as dt
 import math
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtWidgets import QGraphicsRectItem
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication, QGraphicsRectItem
 from sqlalchemy import Engine
 
 from afgui.domain.model import Government
@@ -150,6 +151,27 @@ def test_dragging_the_cursor_moves_the_year(qtbot, charts: ChartsView) -> None:
     assert charts._state.year == 1990
     assert charts.year_cursor.label_text() == "1990"
     assert charts.year_cursor.line_values() == pytest.approx((1990.5, 1990.5), abs=0.1)
+
+
+def test_a_drag_whose_release_was_lost_ends_at_the_next_move(qtbot, charts: ChartsView) -> None:
+    viewport = charts.graphics.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=on_screen(charts, 1997.5))
+
+    def move_without_buttons(year: float) -> None:
+        where = QPointF(on_screen(charts, year))
+        event = QMouseEvent(
+            QEvent.Type.MouseMove,
+            where,
+            QPointF(viewport.mapToGlobal(where)),
+            Qt.MouseButton.NoButton,
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        QApplication.sendEvent(viewport, event)
+
+    move_without_buttons(2003.5)
+    assert charts._state.year == 1997  # not dragged any more
+    assert not charts.year_cursor.hovered
 
 
 def test_clicking_a_plot_takes_its_year(qtbot, charts: ChartsView) -> None:

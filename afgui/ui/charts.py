@@ -109,10 +109,12 @@ class YearCursor(QObject):
     pen: two years wide in the data, a strip 16 pixels wide was repainted for a 2 pixel
     line. The places are worked out again when a view's range or size changes.
 
-    The mouse is read by an event filter on the view's viewport: near the cursor the lines
-    are highlighted and the tooltip says it can be dragged; a press in a plot takes the
-    year under the mouse, and dragging moves it (``set_year`` is called with the year;
-    the owner moves the cursor when the year has changed).
+    The mouse is read by an event filter on the view's viewport: near the cursor (within
+    ``REACH``) the lines are highlighted, the mouse pointer offers to drag and
+    :attr:`hovered` is set (the charts' tooltip then says so); a left press in a plot
+    takes the year under the mouse and dragging moves it. Either way the cursor only
+    asks for the year (``set_year``); its owner moves it when the year has changed.
+    Mouse moves are left to the scene, which shows the tooltips.
     """
 
     #: How near the mouse must come to the cursor, in logical pixels, to highlight it.
@@ -272,6 +274,8 @@ class YearCursor(QObject):
             return False
         scene = self._view.mapToScene(event.position().toPoint())
         if kind == QEvent.Type.MouseMove:
+            if self._drag_box is not None and not event.buttons() & Qt.MouseButton.LeftButton:
+                self._drag_box = None  # the release went elsewhere (a popup, another window)
             if self._drag_box is not None:
                 self.drag_to(self._drag_box.mapSceneToView(scene).x())
             else:
