@@ -123,6 +123,21 @@ def test_cursor_follows_the_year(charts: ChartsView) -> None:
     assert charts.year_cursor.label_text() == "2010"
 
 
+def test_a_year_before_the_view_widens_it_by_five_years(charts: ChartsView) -> None:
+    charts._state.select("JPN")
+    low, _ = charts._x_range
+    assert low > charts._state.first_year + 10
+    charts._state.set_year(int(low) - 3)
+    widened, _ = charts._x_range
+    assert widened == low - 5
+    assert charts.strength_plot.getViewBox().viewRange()[0][0] == pytest.approx(widened)
+    assert charts.aid_plot.getViewBox().viewRange()[0][0] == pytest.approx(widened)
+    charts._state.set_year(int(low) - 4)  # in the widened view already
+    assert charts._x_range[0] == widened
+    charts._state.set_year(charts._state.first_year)
+    assert charts._x_range[0] == charts._state.first_year
+
+
 def on_screen(charts: ChartsView, year: float, *, aid: bool = False) -> QPoint:
     """Where ``year`` is in the middle of a plot, in the view's viewport."""
     plot = charts.aid_plot if aid else charts.strength_plot

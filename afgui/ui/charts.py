@@ -761,7 +761,10 @@ class ChartsView(QWidget):
         starts += [float(aid.years[0]) for aid in (self._aid, self._compare_aid) if len(aid)]
         if starts:
             low = max(first, math.floor((min(starts) - LEAD_YEARS) / 5) * 5)
-        low = min(low, float(self._state.year))
+        # A year before that widens the view to the five years it falls in: a drag
+        # leftwards past the start redraws the whole charts every fifth year rather
+        # than every year, and the time axis keeps its picture of each such range.
+        low = max(first, min(low, math.floor(self._state.year / 5) * 5.0))
         self._x_range = (low, last)
         # Both set rather than linked: pyqtgraph's link maps the range through the
         # views' screen geometry in Python at every change, for views of equal width.
