@@ -17,6 +17,7 @@ from afgui.ui.world_map import (
     MIN_ZOOM,
     MapStyle,
     WorldMapView,
+    _disc_offsets,
     _grey_dilate,
     _pixels,
 )
@@ -506,6 +507,23 @@ def _changed_pixels(before: QImage, after: QImage, area: tuple[int, int, int, in
             px, py = int(x * ratio), int(y * ratio)
             changed += before.pixel(px, py) != after.pixel(px, py)
     return changed
+
+
+def test_dilation_by_rows_is_the_maximum_over_the_disc() -> None:
+    """The row-wise dilation takes the same maximum as one shifted maximum per offset of
+    the disc, at the edges of the sprite too."""
+    rng = np.random.default_rng(3)
+    for shape in ((1, 1), (2, 50), (7, 9), (40, 3), (61, 87)):
+        for radius in (0.5, 1.3, 2.5, 4.6):
+            values = (rng.random(shape) ** 8 * 255).astype(np.uint8)
+            height, width = shape
+            expected = values.copy()
+            for y in range(height):
+                for x in range(width):
+                    for dy, dx in _disc_offsets(radius):
+                        if 0 <= y + dy < height and 0 <= x + dx < width:
+                            expected[y, x] = max(expected[y, x], values[y + dy, x + dx])
+            assert np.array_equal(_grey_dilate(values, radius), expected), (shape, radius)
 
 
 def test_outline_bands_of_sprites_thinner_than_the_band() -> None:

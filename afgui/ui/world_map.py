@@ -1262,18 +1262,37 @@ def _disc_offsets(radius: float) -> tuple[tuple[int, int], ...]:
 
 
 def _grey_dilate(values: npt.NDArray[np.uint8], radius: float) -> npt.NDArray[np.uint8]:
-    """Each pixel's largest value within ``radius`` pixels (a greyscale dilation)."""
-    grown = values.copy()
+    """Each pixel's largest value within ``radius`` pixels (a greyscale dilation).
+
+    By rows of the disc: each row of it is a run ``-w..w`` of columns, so the image is
+    first dilated along its rows by every half-width the disc has (each wider one from
+    the last, two maxima a step), then those are combined over the disc's rows. The same
+    maximum over the same pixels as one shifted maximum per offset, in about a third of
+    the passes over the sprite (an outline's four dilations took 4-6 ms for the largest
+    countries).
+    """
     height, width = values.shape
+    half_widths: dict[int, int] = {0: 0}
     for dy, dx in _disc_offsets(radius):
-        if abs(dy) >= height or abs(dx) >= width:
-            continue  # reaches past a sprite thinner than the radius: nothing to take
-        np.maximum(
-            grown[max(-dy, 0) : height - max(dy, 0), max(-dx, 0) : width - max(dx, 0)],
-            values[max(dy, 0) : height - max(-dy, 0), max(dx, 0) : width - max(-dx, 0)],
-            out=grown[max(-dy, 0) : height - max(dy, 0), max(-dx, 0) : width - max(dx, 0)],
-        )
-    return grown
+        half_widths[dy] = max(half_widths.get(dy, 0), abs(dx))
+    along: dict[int, npt.NDArray[np.uint8]] = {0: values}
+    grown = values
+    for reach in range(1, max(half_widths.values()) + 1):
+        grown = grown.copy()
+        if reach < width:  # farther than the sprite is wide: nothing more to take
+            np.maximum(grown[:, reach:], values[:, :-reach], out=grown[:, reach:])
+            np.maximum(grown[:, :-reach], values[:, reach:], out=grown[:, :-reach])
+        along[reach] = grown
+    result = along[half_widths[0]].copy()
+    for dy, reach in half_widths.items():
+        if dy == 0 or abs(dy) >= height:
+            continue  # the centre row is the start; past a thin sprite there is nothing
+        rows = along[reach]
+        if dy > 0:
+            np.maximum(result[:-dy], rows[dy:], out=result[:-dy])
+        else:
+            np.maximum(result[-dy:], rows[:dy], out=result[-dy:])
+    return result
 
 
 def _new_sprite(bounds: QRectF, ratio: float, transform: QTransform) -> _Sprite | None:
