@@ -8,7 +8,7 @@ import math
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QApplication, QGraphicsRectItem
+from PySide6.QtWidgets import QApplication, QGraphicsRectItem, QToolTip
 from sqlalchemy import Engine
 
 from afgui.domain.model import Government
@@ -215,8 +215,12 @@ def test_the_cursor_is_highlighted_under_the_mouse(qtbot, charts: ChartsView) ->
     assert all(line.pen().widthF() > charts._px(2) for line in cursor.lines)
     assert viewport.cursor().shape() == Qt.CursorShape.SizeHorCursor
     assert charts._state.year == 1997  # hovering changes nothing
+    charts._on_mouse_moved(charts.graphics.mapToScene(on_screen(charts, 1997.5)))
+    assert "drag to change the year" in QToolTip.text()  # the tooltip offers it
     qtbot.mouseMove(viewport, on_screen(charts, 2010.5, aid=True))
     assert not cursor.hovered
+    charts._on_mouse_moved(charts.graphics.mapToScene(on_screen(charts, 2010.5, aid=True)))
+    assert "drag" not in QToolTip.text()  # away from the cursor, the values only
     assert all(line.pen().color() == theme.INK for line in cursor.lines)
     assert all(line.pen().widthF() == charts._px(2) for line in cursor.lines)
     assert all(line.pen().isCosmetic() for line in cursor.lines)
