@@ -249,3 +249,20 @@ def test_tooltips_give_values_and_aid(charts: ChartsView) -> None:
     aid = charts.tooltip_text(2002, aid=True)
     assert "pledge: 1,000 million USD" in aid and "cumulative total: 2,000 million USD" in aid
     assert charts.tooltip_text(1500, aid=False) == ""
+
+
+def test_a_theme_change_recolours_the_cursor_and_the_shades(qapp, charts: ChartsView) -> None:
+    cursor = charts.year_cursor
+    shade = charts._shades[0][0]
+    light_shade = shade.brush().color()
+    try:
+        theme.apply_theme(qapp, theme.Scheme.DARK)
+        assert all(line.pen().color() == theme.DARK.ink for line in cursor.lines)
+        assert cursor.text.brush().color() == theme.DARK.ink
+        assert cursor.label.brush().color().rgb() == theme.DARK.surface.rgb()
+        assert shade.brush().color() != light_shade
+        assert shade.brush().color().alpha() == 255
+    finally:
+        theme.apply_theme(qapp, theme.Scheme.LIGHT)
+    assert all(line.pen().color() == theme.LIGHT.ink for line in cursor.lines)
+    assert shade.brush().color() == light_shade
