@@ -546,3 +546,28 @@ def test_the_first_facts_are_laid_out_at_once_only_if_the_pane_shows_them(
         pane.flush()
         assert pane.browser.toPlainText() == _whole_text(pane, code)
         assert _paragraphs(pane.browser.document()) == _paragraphs(_whole_document(pane, code))
+
+
+def test_a_timeline_the_pane_does_not_show_yet_is_read_after_the_paint(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, stepping_pane: tuple[DetailPane, AppState, str]
+) -> None:
+    """A new partner whose explanation fills the pane shows it without reading its
+    timeline's facts; they are read once, for the first step after the paint."""
+    pane, state, code = stepping_pane
+    monkeypatch.setattr(detail_pane, "FIRST_FACTS", 1)
+    catalog = pane._catalog
+    reads: list[str] = []
+    read_window = catalog.facts_in
+    monkeypatch.setattr(
+        catalog, "facts_in", lambda place: reads.append(place.actor_code) or read_window(place)
+    )
+    pane.resize(440, 120)
+    pane.show()
+    qtbot.waitExposed(pane)
+    state.select(code)
+    assert pane.body_pending
+    assert reads == []
+    qtbot.waitUntil(lambda: not pane.body_pending, timeout=5000)
+    assert reads == [code]
+    assert pane.browser.toPlainText() == _whole_text(pane, code)
+    assert _paragraphs(pane.browser.document()) == _paragraphs(_whole_document(pane, code))

@@ -27,7 +27,14 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session
 
-__all__ = ["FACTS_CACHE_SIZE", "Catalog", "CorpusStats", "FactWindow", "ReferenceData"]
+__all__ = [
+    "FACTS_CACHE_SIZE",
+    "Catalog",
+    "CorpusStats",
+    "FactWindow",
+    "FactWindowPlace",
+    "ReferenceData",
+]
 
 #: Partners whose facts stay loaded. The detail pane and the relation explanations both
 #: ask for the selected partner's facts, again whenever the year settles; a partner of a
@@ -50,6 +57,22 @@ class FactWindow:
     total: int
     first_year: int | None
     last_year: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class FactWindowPlace:
+    """Where :meth:`Catalog.facts_near`'s window lies, from the index alone: facts
+    ``start`` to ``end`` of the ``total`` naming ``actor_code`` (none of them read)."""
+
+    actor_code: str
+    start: int
+    end: int
+    total: int
+    first_year: int | None
+    last_year: int | None
+
+    def __len__(self) -> int:
+        return self.end - self.start
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,17 +198,30 @@ class Catalog:
         without loading the rest: a popular partner of a large database has hundreds of
         thousands of facts. The index places the window; only its facts are read, by id.
         """
+        place = self.window_place(actor_code, year, limit)
+        return FactWindow(
+            self.facts_in(place), place.start, place.total, place.first_year, place.last_year
+        )
+
+    def window_place(self, actor_code: str, year: int, limit: int) -> FactWindowPlace:
+        """Where :meth:`facts_near` finds its window, without reading a fact: a caller
+        that shows the window's facts later reads them then (:meth:`facts_in`)."""
         links = self.fact_index().links(actor_code)
         total = len(links)
         start = max(0, min(links.position_after(year) - limit // 2, total - limit))
         end = min(total, start + limit)
         dated = links.dated_years()
         first, last = (int(dated[0]), int(dated[-1])) if len(dated) else (None, None)
-        key = (actor_code, start, end)
+        return FactWindowPlace(actor_code, start, end, total, first, last)
+
+    def facts_in(self, place: FactWindowPlace) -> tuple[Fact, ...]:
+        """The facts of a window :meth:`window_place` gave, in time order."""
+        key = (place.actor_code, place.start, place.end)
         with self._facts_lock:
             kept = self._near.get(key)
         if kept is None:
-            ids = self.fact_index().fact_ids(links.facts[start:end])
+            links = self.fact_index().links(place.actor_code)
+            ids = self.fact_index().fact_ids(links.facts[place.start : place.end])
             from afgui.data import repository
 
             with self._session() as session:
@@ -193,7 +229,7 @@ class Catalog:
             with self._facts_lock:
                 # The same window again (a year change inside it) costs no query.
                 self._near = {key: kept}
-        return FactWindow(kept, start, total, first, last)
+        return kept
 
     def event_years(self, actor_code: str) -> tuple[int, ...]:
         """The years in which facts naming ``actor_code`` begin, in order, each once."""
