@@ -47,6 +47,7 @@ from afgui.ui.appearance import Appearance
 from afgui.ui.errors import install_error_reporter
 from afgui.ui.main_window import MainWindow
 from afgui.ui.map_panel import country_names
+from afgui.ui.prefetch import YearPrefetch
 from afgui.ui.report import window_report
 from afgui.ui.settings import SavedState, SettingsStore, capture, restore_window
 from afgui.ui.state import AppState
@@ -249,6 +250,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         start_check.run_now()
     else:
         window.first_painted.connect(start_check.start)
+        # Every year's map colours and list rows, worked out while the window is idle.
+        prefetch = YearPrefetch(
+            state, (window.map_panel.prepare_year, window.partner_list.prepare_year), window
+        )
+        window.first_painted.connect(prefetch.start)
 
     menus.install(window, catalog, relations, appearance)
     size = options.size or (HEADLESS_SIZE if options.headless else DEFAULT_SIZE)

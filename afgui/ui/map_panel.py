@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from afgui.domain.model import Actor
 from afgui.services.catalog import Catalog
-from afgui.services.measures import RelationsService, StrengthCell
+from afgui.services.measures import RelationsService, StrengthCell, ViewSide
 from afgui.ui import palette, theme
 from afgui.ui.partner_list import strength_text
 from afgui.ui.state import AppState
@@ -236,19 +236,27 @@ class MapPanel(QWidget):
         side = self._state.side
         self._cells = self._relations.values_at(year, side)
         self._mapping = self._assignment.at(year)
-        key = (year, side.value)
-        fills = self._fills.get(key)
-        if fills is None:
-            fills = self._fills[key] = self._fill_table()
-        self.map.set_fill_table(*fills, palette.NO_DATA)
+        self.map.set_fill_table(*self.prepare_year(year, side), palette.NO_DATA)
         self.title.setText(f"Relations in {year} · {theme.SIDE_LABELS[side.value]}")
         self._update_selection(self._state.selection)
 
-    def _fill_table(self) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.bool_]]:
-        """The shown year's colour of each map code, in the map's order, and whether it
-        is known (unknown: no data)."""
-        cells = self._cells
-        mapping = self._mapping
+    def prepare_year(
+        self, year: int, side: ViewSide
+    ) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.bool_]]:
+        """The colour table of ``year`` at ``side``, worked out once and kept (see
+        afgui.ui.prefetch)."""
+        key = (year, side.value)
+        fills = self._fills.get(key)
+        if fills is None:
+            cells = self._relations.values_at(year, side)
+            fills = self._fills[key] = self._fill_table(cells, self._assignment.at(year))
+        return fills
+
+    def _fill_table(
+        self, cells: Mapping[str, StrengthCell], mapping: Mapping[str, str]
+    ) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.bool_]]:
+        """The colour of each map code, in the map's order, and whether it is known
+        (unknown: no data), for a year's ``cells`` and shape ``mapping``."""
         values = np.full(len(self.map.codes), np.nan)
         for number, shape in enumerate(self.map.codes):
             code = mapping.get(shape)

@@ -255,6 +255,18 @@ class PartnerTableModel(QStandardItemModel):
         for top, bottom, left, right in runs:
             self.dataChanged.emit(self.index(top, left), self.index(bottom, right))
 
+    def prepare(self, rows: Sequence[PartnerRow]) -> None:
+        """Work out the cells of ``rows`` ahead of showing them, if they fit among the
+        cells kept (more would push out others that are as likely to be shown)."""
+        if (
+            len(self._cells_of_row) + len(rows) > _CACHED_ROWS
+            or len(self._swatch_of_value) + len(rows) > _SWATCH_VALUES
+        ):
+            return
+        self._find_swatches(row.value for row in rows)
+        for row in rows:
+            self._cells(row)
+
     def refresh_colours(self) -> None:
         """Work every cell out again after a theme change (faint text, swatch borders)."""
         self._swatches.clear()
@@ -646,8 +658,9 @@ class PartnerList(QWidget):
             for number in range(self.proxy.rowCount())
         ]
 
-    def _refresh(self, *_: object) -> None:
-        year, side = self._state.year, self._state.side
+    def prepare_year(self, year: int, side: ViewSide) -> list[PartnerRow]:
+        """The rows of ``year`` at ``side``, built once and kept, with their cells when
+        the model has room for them (see afgui.ui.prefetch)."""
         cells = self._relations.values_at(year, side)
         # A year's rows are built once: a drag or a play goes over the same years again.
         # The service gives the same mapping for a year and side while it has them.
@@ -659,10 +672,15 @@ class PartnerList(QWidget):
                 self._partners, cells, self._catalog, self._fact_counts, year, self.model.rows
             )
             built = self._built[year, side] = (cells, rows)
+            self.model.prepare(rows)
+        return built[1]
+
+    def _refresh(self, *_: object) -> None:
+        rows = self.prepare_year(self._state.year, self._state.side)
         # Only the rows in view are written now: with 250 partners ~180 rows change per
         # year, at a dozen roles each, but ~10 are on screen. The others are written
         # once the year settles, or as soon as they may come into view.
-        self.model.set_rows(built[1], now=self._rows_in_view())
+        self.model.set_rows(rows, now=self._rows_in_view())
         # Rows keep their places while the year moves and re-sort once it settles: that
         # reads better than rows jumping on every frame of a drag, and keeps it cheap.
         self._resort_timer.start()
