@@ -27,7 +27,7 @@ from afgui.ui.detail_pane import (
     amount_text,
     fact_is_of_year,
     nearest_window,
-    render_body_parts,
+    render_body,
 )
 from afgui.ui.state import AppState
 from tests.window_support import make_state, services
@@ -82,16 +82,20 @@ def test_fact_text_is_escaped_never_interpreted(qapp) -> None:
         citation=Citation("src", "quote with <i>markup</i>"),
         amount=Amount(2.5e8, "USD", AmountKind.PLEDGE, approximate=True),
     )
-    html = render_body_parts(
-        code="PAK",
-        year=1997,
-        side=ViewSide.TALIBAN,
-        explanation=None,
-        facts=[hostile],
-        aid=(),
-        sources={"src": Source("src", "A <title>", SourceKind.NEWS, "seed.txt")},
-        names={"PAK": "Pakistan"},
-    ).html
+    html = (
+        render_body(
+            code="PAK",
+            year=1997,
+            side=ViewSide.TALIBAN,
+            explanation=None,
+            facts=[hostile],
+            aid=(),
+            sources={"src": Source("src", "A <title>", SourceKind.NEWS, "seed.txt")},
+            names={"PAK": "Pakistan"},
+        )
+        .parts()
+        .html
+    )
     assert "<script>" not in html and "<b>bold</b>" not in html
     assert "&lt;script&gt;" in html and "&lt;i&gt;markup&lt;/i&gt;" in html
     assert "A &lt;title&gt;" in html
@@ -112,7 +116,7 @@ def test_a_long_timeline_shows_the_facts_nearest_the_year() -> None:
         for year in range(1900, 2020)
         for n in range(10)
     ]
-    parts = render_body_parts(
+    parts = render_body(
         code="PAK",
         year=1997,
         side=ViewSide.TALIBAN,
@@ -121,7 +125,7 @@ def test_a_long_timeline_shows_the_facts_nearest_the_year() -> None:
         aid=(),
         sources={},
         names={},
-    )
+    ).parts()
     html = parts.html
     assert f"Timeline · {len(facts)} facts" in html
     assert len(parts.facts) == len(parts.highlighted) == TIMELINE_LIMIT
@@ -139,7 +143,7 @@ def test_a_long_timeline_shows_the_facts_nearest_the_year() -> None:
 
 def test_the_years_own_facts_are_highlighted_and_later_ones_faded() -> None:
     facts = [fact(1990, "Earlier."), fact(1997, "This year."), fact(2005, "Later.")]
-    parts = render_body_parts(
+    parts = render_body(
         code="PAK",
         year=1997,
         side=ViewSide.TALIBAN,
@@ -148,7 +152,7 @@ def test_the_years_own_facts_are_highlighted_and_later_ones_faded() -> None:
         aid=(),
         sources={},
         names={},
-    )
+    ).parts()
     blocks = parts.facts
     highlight = theme.HIGHLIGHT_ROW.name()
     faint = theme.FAINT_INK.name()
@@ -156,16 +160,20 @@ def test_the_years_own_facts_are_highlighted_and_later_ones_faded() -> None:
     assert parts.highlighted == (False, True, False)
     assert [f"color:{faint};" in block for block in blocks] == [False, False, True]
     # A fact of the other Afghan side is faded too.
-    html = render_body_parts(
-        code="PAK",
-        year=1997,
-        side=ViewSide.GOVERNMENT,
-        explanation=None,
-        facts=facts[:1],
-        aid=(),
-        sources={},
-        names={},
-    ).facts[0]
+    html = (
+        render_body(
+            code="PAK",
+            year=1997,
+            side=ViewSide.GOVERNMENT,
+            explanation=None,
+            facts=facts[:1],
+            aid=(),
+            sources={},
+            names={},
+        )
+        .parts()
+        .facts[0]
+    )
     assert f"color:{faint};" in html
 
 

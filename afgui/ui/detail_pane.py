@@ -347,42 +347,6 @@ class BodyHtml:
         return f"{self.head}{''.join(self.facts)}{self.tail}</body></html>"
 
 
-def render_body_parts(
-    *,
-    code: str,
-    year: int,
-    side: ViewSide,
-    explanation: Explanation | None,
-    facts: Sequence[Fact],
-    aid: Sequence[AidPoint],
-    sources: Mapping[str, Source],
-    names: Mapping[str, str],
-    others: int = 0,
-    others_total: float = 0.0,
-    facts_start: int = 0,
-    facts_total: int | None = None,
-    aid_start: int = 0,
-    aid_total: int | None = None,
-) -> BodyHtml:
-    """The whole body as HTML in parts (see :func:`render_body`)."""
-    return render_body(
-        code=code,
-        year=year,
-        side=side,
-        explanation=explanation,
-        facts=facts,
-        aid=aid,
-        sources=sources,
-        names=names,
-        others=others,
-        others_total=others_total,
-        facts_start=facts_start,
-        facts_total=facts_total,
-        aid_start=aid_start,
-        aid_total=aid_total,
-    ).parts()
-
-
 def render_body(
     *,
     code: str,

@@ -62,6 +62,17 @@ class QuickBoundsAxis(pg.AxisItem):  # type: ignore[misc]
             bounds = self._bounds = (geometry, self._bounds_now())
         return QRectF(bounds[1])
 
+    def _fast_path(self) -> bool:
+        """Whether this axis draws what its own code covers (a linked view, no grid, no
+        explicit ticks, linear scale); anything else is pyqtgraph's to draw."""
+        return not (
+            self.linkedView() is None
+            or self.grid is not False
+            or self._tickLevels is not None
+            or self.logMode
+            or any(self.style["stopAxisAtTick"])
+        )
+
     def _bounds_now(self) -> QRectF:
         return QRectF(super().boundingRect())
 
@@ -102,13 +113,7 @@ class YearAxis(QuickBoundsAxis):
 
     def _picture_key(self) -> Hashable | None:
         """Everything the fast path draws from (None where pyqtgraph's code draws)."""
-        if (
-            self.linkedView() is None
-            or self.grid is not False
-            or self._tickLevels is not None
-            or self.logMode
-            or any(self.style["stopAxisAtTick"])
-        ):
+        if not self._fast_path():
             return None
         style = self.style
         font = style["tickFont"] if style["tickFont"] is not None else QFont()
@@ -146,15 +151,7 @@ class YearAxis(QuickBoundsAxis):
         low, high = (float(value) for value in self.range)
         bounds = self.mapRectFromParent(self.geometry())
         length = bounds.width()
-        if (
-            self.linkedView() is None
-            or self.grid is not False
-            or self._tickLevels is not None
-            or self.logMode
-            or any(self.style["stopAxisAtTick"])
-            or not high > low
-            or length <= 0
-        ):
+        if not self._fast_path() or not high > low or length <= 0:
             return super().generateDrawSpecs(p)
         if self.style["tickFont"] is not None:
             p.setFont(self.style["tickFont"])
