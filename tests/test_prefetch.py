@@ -73,3 +73,25 @@ def test_prefetched_years_show_what_years_worked_out_on_the_spot(
             theirs = plain.map_panel.prepare_year(year, side)
             assert all(np.array_equal(a, b) for a, b in zip(ours, theirs, strict=True))
             assert window.map_panel.drawn() == plain.map_panel.drawn()
+
+
+def test_done_only_once_every_year_is_prepared_for_the_side(qtbot, fixture_engine: Engine) -> None:
+    window = make_window(qtbot, fixture_engine, year=1985, selection="SUN")
+    prepared: list[tuple[int, ViewSide]] = []
+    prefetch = YearPrefetch(
+        window.state, (lambda year, side: prepared.append((year, side)),), window
+    )
+    assert not prefetch.done  # not started: nothing prepared
+    window.state.set_side(ViewSide.TALIBAN.value)
+    assert not prefetch.done and prepared == []  # the first start is the app's
+    prefetch.start()
+    qtbot.waitUntil(lambda: prefetch.done, timeout=10_000)
+    state = window.state
+    every_year = range(state.first_year, state.last_year + 1)
+    assert sorted(prepared) == [(year, ViewSide.TALIBAN) for year in every_year]
+    prepared.clear()
+    state.set_side(ViewSide.BOTH.value)
+    assert not prefetch.done
+    qtbot.waitUntil(lambda: prefetch.done, timeout=10_000)
+    assert len(prepared) == len(every_year)
+    assert {side for _, side in prepared} == {ViewSide.BOTH}
