@@ -6,7 +6,7 @@ import datetime as dt
 import math
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QGraphicsRectItem, QToolTip
 from sqlalchemy import Engine
@@ -266,3 +266,29 @@ def test_a_theme_change_recolours_the_cursor_and_the_shades(qapp, charts: Charts
         theme.apply_theme(qapp, theme.Scheme.LIGHT)
     assert all(line.pen().color() == theme.LIGHT.ink for line in cursor.lines)
     assert shade.brush().color() == light_shade
+
+
+def test_a_selection_lays_the_title_out_before_the_paint(qtbot, charts: ChartsView) -> None:
+    """A new title, wider or narrower, is laid out with the selection: laid out after the
+    paint, it had the title and the legend painted a second time."""
+    charts._state.select("PAK")
+    qtbot.waitUntil(lambda: not charts.title.text().startswith("Over"), timeout=2000)
+    QApplication.processEvents()
+    paints: list[str] = []
+
+    class PaintCount(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                paints.append(watched.objectName())
+            return False
+
+    counter = PaintCount()
+    charts.title.setObjectName("title")
+    charts.title.installEventFilter(counter)
+    before = charts.title.width()
+    charts._state.select("SUN")  # "Soviet Union over time": wider than Pakistan's
+    for _ in range(3):
+        QApplication.sendPostedEvents()
+        QApplication.processEvents()
+    assert charts.title.width() != before
+    assert paints == ["title"]
