@@ -238,11 +238,6 @@ class WindowFacts(Sequence[Fact]):
     def place(self) -> FactWindowPlace:
         return self._place
 
-    @property
-    def read(self) -> bool:
-        """Whether the facts have been read."""
-        return self._facts is not None
-
     def _all(self) -> tuple[Fact, ...]:
         if self._facts is None:
             self._facts = self._catalog.facts_in(self._place)
