@@ -658,28 +658,35 @@ class PartnerList(QWidget):
             for number in range(self.proxy.rowCount())
         ]
 
-    def prepare_year(self, year: int, side: ViewSide) -> list[PartnerRow]:
-        """The rows of ``year`` at ``side``, built once and kept, with their cells when
-        the model has room for them (see afgui.ui.prefetch)."""
+    def prepare_year(self, year: int, side: ViewSide) -> None:
+        """Build the rows of ``year`` at ``side`` ahead of showing them, with their cells
+        when the model has room for them (see afgui.ui.prefetch)."""
+        rows, built_now = self._rows_at(year, side)
+        if built_now:
+            self.model.prepare(rows)
+
+    def _rows_at(self, year: int, side: ViewSide) -> tuple[list[PartnerRow], bool]:
+        """The rows of ``year`` at ``side``, and whether they were built by this call."""
         cells = self._relations.values_at(year, side)
         # A year's rows are built once: a drag or a play goes over the same years again.
         # The service gives the same mapping for a year and side while it has them.
         built = self._built.get((year, side))
-        if built is None or built[0] is not cells:
-            if len(self._built) >= _BUILT_YEARS:
-                self._built.clear()
-            rows = build_rows(
-                self._partners, cells, self._catalog, self._fact_counts, year, self.model.rows
-            )
-            built = self._built[year, side] = (cells, rows)
-            self.model.prepare(rows)
-        return built[1]
+        if built is not None and built[0] is cells:
+            return built[1], False
+        if len(self._built) >= _BUILT_YEARS:
+            self._built.clear()
+        rows = build_rows(
+            self._partners, cells, self._catalog, self._fact_counts, year, self.model.rows
+        )
+        self._built[year, side] = (cells, rows)
+        return rows, True
 
     def _refresh(self, *_: object) -> None:
-        rows = self.prepare_year(self._state.year, self._state.side)
-        # Only the rows in view are written now: with 250 partners ~180 rows change per
-        # year, at a dozen roles each, but ~10 are on screen. The others are written
-        # once the year settles, or as soon as they may come into view.
+        rows = self._rows_at(self._state.year, self._state.side)[0]
+        # Only the rows in view are written (and their cells worked out) now: with 250
+        # partners ~180 rows change per year, at a dozen roles each, but ~10 are on
+        # screen. The others are written once the year settles, or as soon as they may
+        # come into view; working out every row's cells ahead is the prefetch's.
         self.model.set_rows(rows, now=self._rows_in_view())
         # Rows keep their places while the year moves and re-sort once it settles: that
         # reads better than rows jumping on every frame of a drag, and keeps it cheap.
