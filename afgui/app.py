@@ -14,6 +14,7 @@ saved state unless ``--settings`` names a file.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -326,7 +327,8 @@ class OpenedServices:
 
 class StartCheck(QObject):
     """After the first paint: makes the database engine and, for a start from the
-    quick-start record, checks the file as an open would, in a background thread.
+    quick-start record, checks the file as an open would, in a background thread; then
+    keeps a small database's facts in memory (:meth:`Catalog.keep_all_facts`).
 
     A file that fails (damaged since it was verified without its size or modification
     time changing: a flipped bit on disk) is reported on stderr and in a notice over the
@@ -356,6 +358,12 @@ class StartCheck(QObject):
         problem = self._opened.check() if self._opened.check is not None else None
         if problem is not None:
             self.failed.emit(problem)
+            return
+        # A small database (the curated one) is then read whole, here rather than by
+        # the selections: see afgui.services.catalog.SMALL_CORPUS_FACTS. A failed read
+        # leaves the catalogue reading by id, as before, and is met again by the next.
+        with contextlib.suppress(Exception):
+            self._opened.catalog.keep_all_facts()
 
     @Slot(str)
     def _on_failed(self, problem: str) -> None:

@@ -7,7 +7,7 @@ user action.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -207,7 +207,7 @@ def _facts_from(
     if where is not None:
         query = query.where(where)
     rows = session.connection().execute(query).all()
-    return _ordered([_fact_from_values(row, partners.get(row[0], ())) for row in rows])
+    return in_time_order([_fact_from_values(row, partners.get(row[0], ())) for row in rows])
 
 
 def _partners_of(
@@ -229,7 +229,8 @@ def _partners_of(
     return partners
 
 
-def _ordered(facts: list[Fact]) -> list[Fact]:
+def in_time_order(facts: Iterable[Fact]) -> list[Fact]:
+    """``facts`` in time order (unknown dates last), ties broken by id: every reader's order."""
     return sorted(facts, key=lambda fact: (fact.date.sort_key, fact.id))
 
 
@@ -286,7 +287,7 @@ def load_facts_by_ids(session: Session, fact_ids: Sequence[str]) -> list[Fact]:
             partners.append(partner)
     if values:
         facts.append(_fact_from_values(values, partners))
-    return _ordered(facts)
+    return in_time_order(facts)
 
 
 @dataclass(frozen=True, slots=True)

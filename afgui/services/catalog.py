@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FACTS_CACHE_SIZE",
+    "SMALL_CORPUS_FACTS",
     "Catalog",
     "CorpusStats",
     "FactWindow",
@@ -41,6 +42,13 @@ __all__ = [
 #: large database has tens of thousands (26 549 facts, 0.97 s CPU to load, at 100 000
 #: synthetic facts). Two partners: the selected one and the one selected before.
 FACTS_CACHE_SIZE = 2
+
+#: A database with at most this many facts has all of them kept in memory once read
+#: (:meth:`Catalog.keep_all_facts`, after the window's first paint): the curated one has
+#: a few hundred, about a kilobyte each. A selection then reads none: the facts behind
+#: a value and the timeline's window had cost two short sessions, 1-4 ms of every
+#: selection on the curated data. Larger databases read the few facts shown, by id.
+SMALL_CORPUS_FACTS = 5_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +116,8 @@ class Catalog:
         self._facts_of: OrderedDict[str, tuple[Fact, ...]] = OrderedDict()
         self._facts_lock = threading.Lock()
         self._near: dict[tuple[str, int, int], tuple[Fact, ...]] = {}
+        #: Every fact by id, for a small database once :meth:`keep_all_facts` has run.
+        self._all_by_id: dict[str, Fact] | None = None
         self._index: FactIndex | None = None
         self._index_lock = threading.Lock()
 
@@ -163,8 +173,38 @@ class Catalog:
         with self._session() as session:
             return repository.load_facts(session)
 
+    def keep_all_facts(self, limit: int = SMALL_CORPUS_FACTS) -> bool:
+        """Read every fact and keep them, if there are at most ``limit``; whether kept.
+
+        Meant for a background thread after the first paint: later calls of
+        :meth:`facts_of`, :meth:`facts_in` and :meth:`facts_by_ids` are then answered
+        from memory, with the same facts in the same order as read from the database.
+        """
+        if self._all_by_id is not None:
+            return True
+        if self.fact_index().facts > limit:
+            return False
+        every = {fact.id: fact for fact in self.facts()}
+        with self._facts_lock:
+            self._all_by_id = every
+        return True
+
+    def _kept(self, fact_ids: Sequence[str]) -> tuple[Fact, ...] | None:
+        """The facts with these ids in time order, when all facts are kept; else None."""
+        every = self._all_by_id
+        if every is None:
+            return None
+        from afgui.data import repository
+
+        return tuple(repository.in_time_order(every[i] for i in fact_ids if i in every))
+
     def facts_of(self, actor_code: str) -> list[Fact]:
         """The facts naming ``actor_code``, in time order (a new list of shared facts)."""
+        if self._all_by_id is not None:
+            index = self.fact_index()
+            kept = self._kept(index.fact_ids(index.links(actor_code).facts))
+            assert kept is not None
+            return list(kept)
         with self._facts_lock:
             cached = self._facts_of.get(actor_code)
             if cached is not None:
@@ -222,10 +262,12 @@ class Catalog:
         if kept is None:
             links = self.fact_index().links(place.actor_code)
             ids = self.fact_index().fact_ids(links.facts[place.start : place.end])
-            from afgui.data import repository
+            kept = self._kept(ids)
+            if kept is None:
+                from afgui.data import repository
 
-            with self._session() as session:
-                kept = tuple(repository.load_facts_by_ids(session, ids))
+                with self._session() as session:
+                    kept = tuple(repository.load_facts_by_ids(session, ids))
             with self._facts_lock:
                 # The same window again (a year change inside it) costs no query.
                 self._near = {key: kept}
@@ -239,6 +281,9 @@ class Catalog:
     def facts_by_ids(self, fact_ids: Sequence[str]) -> dict[str, Fact]:
         """The facts with these ids (a few), by id; those of the kept timeline window
         come from memory, so a selection reads the others in the same short session."""
+        every = self._all_by_id
+        if every is not None:
+            return {fact_id: every[fact_id] for fact_id in fact_ids if fact_id in every}
         with self._facts_lock:
             known = {fact.id: fact for facts in self._near.values() for fact in facts}
         missing = [fact_id for fact_id in fact_ids if fact_id not in known]
