@@ -135,26 +135,47 @@ class AidColumns:
         return len(self.years)
 
     def point(self, i: int) -> AidPoint:
-        return AidPoint(
-            year=int(self.years[i]),
-            amount=float(self.amounts[i]),
-            currency=self.currencies[int(self.currency_codes[i])],
-            amount_kind=_AMOUNT_KINDS[int(self.kinds[i])],
-            fact_id=bytes(self.fact_ids[i]).decode(),
-            approximate=bool(self.approximate[i]),
-            price_basis=self.price_bases[int(self.basis_codes[i])],
+        return self._points(np.array([i], dtype=np.intp))[0]
+
+    def _points(self, rows: npt.NDArray[np.intp]) -> tuple[AidPoint, ...]:
+        """The figures at ``rows``, in that order.
+
+        Column by column into Python values, then zipped: element by element, numpy's
+        scalar conversions took ~8 µs a figure, half a millisecond of a selection at
+        1M facts (the detail pane lists 60).
+        """
+        currencies, bases = self.currencies, self.price_bases
+        return tuple(
+            AidPoint(
+                year=year,
+                amount=amount,
+                currency=currencies[currency],
+                amount_kind=_AMOUNT_KINDS[kind],
+                fact_id=fact_id.decode(),
+                approximate=approximate,
+                price_basis=bases[basis],
+            )
+            for year, amount, currency, kind, fact_id, approximate, basis in zip(
+                self.years[rows].tolist(),
+                self.amounts[rows].tolist(),
+                self.currency_codes[rows].tolist(),
+                self.kinds[rows].tolist(),
+                self.fact_ids[rows].tolist(),
+                self.approximate[rows].tolist(),
+                self.basis_codes[rows].tolist(),
+                strict=True,
+            )
         )
 
     def points(self) -> tuple[AidPoint, ...]:
         """Every figure, in the order of :func:`afgui.domain.measures.aid_points`."""
-        order = np.lexsort((self.kinds, self.years))  # stable: the ids stay in order
-        return tuple(self.point(int(i)) for i in order)
+        return self._points(np.lexsort((self.kinds, self.years)))  # stable: ids stay in order
 
     def points_in(self, year: int) -> tuple[AidPoint, ...]:
         """The figures of ``year``, in the order of ``aid_points``."""
         low, high = np.searchsorted(self.years, [year, year + 1])
-        rows = sorted(range(int(low), int(high)), key=lambda i: int(self.kinds[i]))
-        return tuple(self.point(i) for i in rows)
+        rows = np.arange(int(low), int(high), dtype=np.intp)
+        return self._points(rows[np.argsort(self.kinds[rows], kind="stable")])
 
     def nearest(self, year: int, limit: int) -> tuple[int, tuple[AidPoint, ...]]:
         """The ``limit`` figures nearest the end of ``year`` and the first one's place.
@@ -165,7 +186,7 @@ class AidColumns:
         position = int(np.searchsorted(self.years, year, side="right"))
         start = max(0, min(position - limit // 2, len(self) - limit))
         end = min(len(self), start + limit)
-        return start, tuple(self.point(i) for i in range(start, end))
+        return start, self._points(np.arange(start, end, dtype=np.intp))
 
     def kinds_present(self) -> frozenset[AmountKind]:
         return frozenset(_AMOUNT_KINDS[int(code)] for code in np.unique(self.kinds))
