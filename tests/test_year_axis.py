@@ -171,3 +171,90 @@ def test_pictures_of_past_ranges_are_kept_until_the_style_changes(qtbot: QtBot) 
     assert _ink_in(recoloured, QColor("#ff0000")) and not _ink_in(first, QColor("#ff0000"))
     axis.setStyle(showValues=False)
     assert drawn_at(1950) is not recoloured
+
+
+def _full_specs(axis: pg.AxisItem) -> object:
+    """Everything the axis would draw: line, ticks (pen, ends), labels (box, flags, text)."""
+    picture = QPicture()
+    painter = QPainter(picture)
+    try:
+        painter.setFont(axis.style["tickFont"] or painter.font())
+        specs = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    assert specs is not None
+    (pen, start, end), ticks, texts = specs
+    return (
+        (pen.color().rgba(), QPointF(start).toTuple(), QPointF(end).toTuple()),
+        [
+            (p.color().rgba(), p.widthF(), QPointF(a).toTuple(), QPointF(b).toTuple())
+            for p, a, b in ticks
+        ],
+        [(rect.getRect(), int(flags), text) for rect, flags, text in texts],
+    )
+
+
+def _value_plot(qtbot: QtBot, axis: pg.AxisItem, height: int) -> pg.PlotItem:
+    widget = pg.GraphicsLayoutWidget()
+    _KEPT.append(widget)
+    qtbot.addWidget(widget)
+    widget.resize(400, height)
+    plot = widget.addPlot(axisItems={"left": axis})
+    axis.enableAutoSIPrefix(False)  # as the charts have it
+    axis.setWidth(70)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return plot
+
+
+@pytest.mark.parametrize("height", [90, 180, 330, 560])
+def test_value_axis_draws_what_pyqtgraph_draws(qtbot: QtBot, height: int) -> None:
+    """The same line, ticks (pens and ends) and labels (boxes, alignment and text) as
+    pyqtgraph's own axis, for the aid plot's ranges (0 to 1.12 times the largest figure)
+    and others, where finer levels are labelled too or not."""
+    ours = _value_plot(qtbot, QuickBoundsAxis("left"), height)
+    theirs = _value_plot(qtbot, pg.AxisItem("left"), height)
+    tops = [1.12, 2.24, 11.2, 56.0, 123.4, 1000.0, 1120.0, 8765.4, 13_440.0, 250_000.0, 3.1e7]
+    ranges = [(0.0, top) for top in tops] + [(-10.8, 10.8), (-3.25, 0.5), (1950.0, 1953.5)]
+    labelled_finer = False
+    for low, high in ranges:
+        for plot in (ours, theirs):
+            plot.setYRange(low, high, padding=0)
+            plot.scene().prepareForPaint()
+        our_specs = _full_specs(ours.getAxis("left"))
+        assert our_specs == _full_specs(theirs.getAxis("left")), (low, high)
+        labels = our_specs[2]  # type: ignore[index]
+        labelled_finer |= len(labels) > 6
+    if height >= 330:
+        assert labelled_finer  # the text-density rule was exercised
+
+
+def test_a_value_axis_keeps_its_pictures_per_height(qtbot: QtBot) -> None:
+    """The strength axis (explicit ticks) is drawn at one of two heights, with aid figures
+    below it or without: each drawing is taken again rather than drawn again."""
+    axis = QuickBoundsAxis("left")
+    plot = _value_plot(qtbot, axis, 300)
+    axis.setTicks([[(value, str(value)) for value in (-10, -5, 0, 5, 10)]])
+    plot.setYRange(-10.8, 10.8, padding=0)
+    widget = plot.scene().views()[0]
+
+    def drawn_at(height: int) -> QPicture:
+        widget.resize(400, height)
+        qtbot.waitUntil(lambda: abs(axis.geometry().height() - (height - 30)) < 30)
+        plot.scene().prepareForPaint()
+        image = QImage(1, 1, QImage.Format.Format_ARGB32)
+        painter = QPainter(image)
+        try:
+            axis.paint(painter, None, None)
+        finally:
+            painter.end()
+        assert axis.picture is not None
+        return axis.picture
+
+    first = drawn_at(300)
+    shorter = drawn_at(180)
+    assert shorter is not first
+    assert drawn_at(300) is first
+    assert drawn_at(180) is shorter
+    axis.setTextPen(pg.mkPen("#ff0000"))  # as a theme change does
+    assert drawn_at(300) is not first
