@@ -6,19 +6,22 @@ from collections.abc import Iterator
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QColor, QHelpEvent, QImage, QWheelEvent
 from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.qtbot import QtBot
 
 from afgui.ui import map_geometry, palette
 from afgui.ui.world_map import (
+    HEAVY_OUTLINE_ELEMENTS,
     MAX_ZOOM,
     MIN_ZOOM,
     MapStyle,
     WorldMapView,
     _disc_offsets,
+    _fill_coverage,
     _grey_dilate,
+    _new_sprite,
     _pixels,
 )
 
@@ -303,6 +306,68 @@ def test_selection_outline_changes_pixels_on_the_border(plain_view: WorldMapView
     assert _pixel(after, plain_view.country_point("PK")) == BLUE
     plain_view.set_selected([])
     assert _pixel(_image(plain_view), edge) == _pixel(before, edge)
+
+
+def _outline_pixels(view: WorldMapView, codes: list[str]) -> tuple[QPointF, np.ndarray]:
+    view.set_selected(codes)
+    sprite = view._ensure_selection()
+    assert sprite is not None
+    return sprite.origin, np.array(_pixels(sprite.image, np.uint32))
+
+
+def _coverage_filled_anew(view: WorldMapView, codes: list[str]) -> np.ndarray:
+    """The union's coverage on the selection sprite, filled with its paths at once."""
+    view.set_selected(codes)
+    sprite = view._ensure_selection()
+    assert sprite is not None
+    transform = view._transform()
+    paths = [transform.map(view._geometry.shape(code).path) for code in sorted(codes)]
+    blank = _new_sprite(QRectF(sprite.origin, QSizeF(sprite.image.size())), 1.0, transform)
+    assert blank is not None
+    return _fill_coverage(blank, paths)
+
+
+@pytest.mark.parametrize(
+    "codes", [["CA"], ["US"], ["FR"], ["AD"], ["RU", "UA", "KZ", "BY"], ["US", "CA"]]
+)
+def test_kept_coverage_gives_the_outline_a_fill_gives(view: WorldMapView, codes: list[str]) -> None:
+    """An outline from the countries' kept coverage (worked out when idle, or at an
+    earlier selection) has exactly the pixels of one from the paths filled anew."""
+    view.grab()
+    view._coverages.clear()
+    origin, drawn_anew = _outline_pixels(view, codes)
+    kept = set(view._coverages)
+    assert set(codes) <= kept
+    view.set_selected([])
+    again_origin, from_kept = _outline_pixels(view, codes)
+    assert again_origin == origin
+    assert np.array_equal(from_kept, drawn_anew)
+    sprite = view._ensure_selection()
+    assert sprite is not None
+    assert np.array_equal(
+        view._coverage_on(sprite, sorted(codes), []), _coverage_filled_anew(view, codes)
+    )
+
+
+def test_heavy_outlines_are_worked_out_when_idle(view: WorldMapView, qtbot: QtBot) -> None:
+    heavy = {
+        shape.code
+        for shape in map_geometry.world_geometry()
+        if shape.path.elementCount() >= HEAVY_OUTLINE_ELEMENTS and shape.code in view.codes
+    }
+    assert {"CA", "RU", "US"} <= heavy
+    view.grab()
+    qtbot.waitUntil(lambda: not view.warming and heavy <= set(view._coverages))
+    assert set(view._coverages) == heavy  # nothing else before it is drawn
+    # A zoom leaves them behind; once the view is still again they are worked out anew.
+    view.zoom_by(2.0)
+    view.settle()
+    view.grab()
+    assert not heavy & set(view._current_coverages())
+    qtbot.waitUntil(lambda: not view.warming)
+    in_view = {code for code in heavy if view._coverages.get(code) is not None}
+    assert in_view, "the heavy countries still in view are worked out again"
+    assert set(view._coverages) == heavy  # those out of it are tried once, and left
 
 
 def test_legend_is_drawn_in_the_corner(view: WorldMapView) -> None:

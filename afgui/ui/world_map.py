@@ -18,7 +18,10 @@ year, which only recolours countries, costs about a millisecond:
   changed (from one year to the next most keep theirs): the same steps over those
   countries' boxes give the same pixels, and only those boxes are repainted.
 * small **sprites** (selection and marks, hover outline) cropped to what they cover, and
-  the **legend**; each is redrawn only when its own inputs change.
+  the **legend**; each is redrawn only when its own inputs change. An outline grows from
+  its country's antialiased **coverage**, which is kept per view; the largest countries'
+  (Canada, Russia, the United States...) are worked out while the window is idle, so a
+  click on one costs about a millisecond, not four or five.
 
 Rendering the first two layers takes tens of milliseconds (mostly Qt's antialiased
 coverage of the land), too slow for every mouse move of a drag. So while the user zooms,
@@ -88,6 +91,15 @@ _BOX_SHARE = 0.12
 #: ID raster is dilated by a pixel into the ocean, and bounds are rounded outwards.
 _BOX_MARGIN = 2
 _TABLE_SIZE = 256
+#: Countries whose outline has at least this many path elements have their coverage
+#: worked out while the window is idle (:meth:`WorldMapView._warm_next_coverage`): the
+#: antialiased fill is most of an outline's cost and grows with the path (Canada's 9 045
+#: elements: ~4 ms of a 5 ms selection; a 400-element country: ~0.15 ms).
+HEAVY_OUTLINE_ELEMENTS = 1000
+#: The most coverage (bytes) kept for the view, so that a deep zoom, where every
+#: country's box is the whole widget, keeps no more than a few such masks.
+_COVERAGE_BUDGET = 16 * 1024 * 1024
+_COVERAGE_MARGIN = 2.0  # logical pixels around a country's kept coverage
 _WHEEL_STEP = 120  # angleDelta units of one notch of a common mouse wheel
 _WHEEL_FACTOR = 1.2  # zoom per notch
 _KEY_FACTOR = 1.25
@@ -152,6 +164,14 @@ class _Sprite:
     image: QImage
     origin: QPointF
     transform: QTransform
+
+
+@dataclass(frozen=True, slots=True)
+class _Coverage:
+    """A country's antialiased coverage (0-255) on the device pixels from ``origin``."""
+
+    origin: QPoint  # device pixels
+    values: npt.NDArray[np.uint8]
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +247,20 @@ class WorldMapView(QWidget):
         self._hover_sprite: _Sprite | None = None
         self._legend_sprite: _Sprite | None = None
         self._hatch_cache: tuple[int, int, int, int, npt.NDArray[np.intp]] | None = None
+        # Each country's coverage for the view transform and pixel ratio of the key, for
+        # outlines (selection, hover); the heaviest worked out when idle, others as drawn.
+        # None: off the widget. Full: the budget is spent, nothing more is worked out.
+        self._coverages: dict[str, _Coverage | None] = {}
+        self._coverage_key: tuple[QTransform, float] | None = None
+        self._coverage_full = False
+        self._heavy_codes = tuple(
+            shape.code
+            for shape in sorted(self._shapes, key=lambda shape: -shape.path.elementCount())
+            if shape.path.elementCount() >= HEAVY_OUTLINE_ELEMENTS
+        )
+        self._warm_timer = QTimer(self)
+        self._warm_timer.setInterval(0)  # fires whenever the event loop is idle
+        self._warm_timer.timeout.connect(self._warm_next_coverage)
 
         self._keyboard_focus = False
         self._press: QPointF | None = None
@@ -263,6 +297,11 @@ class WorldMapView(QWidget):
     @property
     def map_style(self) -> MapStyle:
         return self._style
+
+    @property
+    def warming(self) -> bool:
+        """Whether the heaviest countries' outline coverage is still being worked out."""
+        return self._warm_timer.isActive()
 
     @property
     def hovered(self) -> str:
@@ -485,6 +524,8 @@ class WorldMapView(QWidget):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(QRectF(self.rect()).adjusted(1, 1, -1, -1))
         painter.end()
+        if self._layers_current() and not self._warm_timer.isActive() and self._unwarmed():
+            self._warm_timer.start()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
@@ -898,7 +939,9 @@ class WorldMapView(QWidget):
             )
         outlines = _new_sprite(bounds & view, ratio, transform)
         if outlines is not None:
-            _draw_outline(outlines, paths, [(style.marked_outline, MARKED_WIDTH)])
+            _draw_bands(
+                outlines, _fill_coverage(outlines, paths), [(style.marked_outline, MARKED_WIDTH)]
+            )
         font = QFont(self.font())
         font.setBold(True)
         metrics = QFontMetricsF(font)
@@ -946,9 +989,9 @@ class WorldMapView(QWidget):
             return None
         # One outline around the union: a historic state (the Soviet Union) is outlined
         # as a whole, not republic by republic.
-        _draw_outline(
+        _draw_bands(
             sprite,
-            paths,
+            self._coverage_on(sprite, sorted(self._selected), paths),
             [(style.selection_halo, halo_width), (style.selection, style.selection_width)],
         )
         self._selection_sprite = sprite
@@ -962,8 +1005,99 @@ class WorldMapView(QWidget):
         sprite = _new_sprite(bounds & QRectF(self.rect()), self.devicePixelRatioF(), transform)
         if sprite is None:
             return None
-        _draw_outline(sprite, [path], [(self._style.hover, width)])
+        _draw_bands(sprite, self._coverage_on(sprite, [code], [path]), [(self._style.hover, width)])
         return sprite
+
+    # ----------------------------------------------------------------- outline coverage
+
+    def _current_coverages(self) -> dict[str, _Coverage | None]:
+        """The kept coverages, emptied first if the view has moved or the ratio changed."""
+        key = (self._transform(), self.devicePixelRatioF())
+        if key != self._coverage_key:
+            self._coverages = {}
+            self._coverage_key = key
+            self._coverage_full = False
+        return self._coverages
+
+    def _country_coverage(self, code: str) -> _Coverage | None:
+        """``code``'s coverage for the current view (kept), or None off the widget."""
+        coverages = self._current_coverages()
+        if code in coverages:
+            return coverages[code]
+        ratio = self.devicePixelRatioF()
+        path = self._transform().map(self._geometry.shape(code).path)
+        # A margin, as the outlines' sprites have: a path that touches the image's edge
+        # is filled with other values at that edge.
+        margin = _COVERAGE_MARGIN
+        box = path.boundingRect().adjusted(-margin, -margin, margin, margin)
+        sprite = _new_sprite(box & QRectF(self.rect()), ratio, self._transform())
+        if sprite is None:
+            coverages[code] = None
+            return None
+        values = _fill_coverage(sprite, [path])
+        origin = sprite.origin * ratio
+        coverage = _Coverage(QPoint(round(origin.x()), round(origin.y())), values)
+        spent = sum(kept.values.nbytes for kept in coverages.values() if kept is not None)
+        if spent + values.nbytes <= _COVERAGE_BUDGET:
+            coverages[code] = coverage
+        else:
+            self._coverage_full = True
+        return coverage
+
+    def _coverage_on(
+        self, sprite: _Sprite, codes: Sequence[str], paths: Sequence[QPainterPath]
+    ) -> npt.NDArray[np.uint8]:
+        """The union of the countries' coverage on ``sprite``'s pixels.
+
+        From each country's kept coverage when the pixel ratio is whole (then a country's
+        pixels line up with the sprite's, and the same fill shifted by whole pixels gives
+        the same values), combined as :func:`_fill_coverage` combines them; else filled
+        on the spot. The same pixels either way (tests/test_world_map.py).
+        """
+        ratio = self.devicePixelRatioF()
+        if ratio != int(ratio):
+            return _fill_coverage(sprite, paths)
+        image = sprite.image
+        height, width = image.height(), image.width()
+        left, top = round(sprite.origin.x() * ratio), round(sprite.origin.y() * ratio)
+        union = np.zeros((height, width), dtype=np.uint8)
+        first = True
+        for code in codes:
+            coverage = self._country_coverage(code)
+            if coverage is None:
+                continue
+            rows, columns = coverage.values.shape
+            x, y = coverage.origin.x() - left, coverage.origin.y() - top
+            # The part of the country's box inside the sprite.
+            x0, y0 = max(x, 0), max(y, 0)
+            x1, y1 = min(x + columns, width), min(y + rows, height)
+            if x0 >= x1 or y0 >= y1:
+                continue
+            covered = coverage.values[y0 - y : y1 - y, x0 - x : x1 - x]
+            if first:  # onto nothing, the blend below gives the coverage itself
+                union[y0:y1, x0:x1] = covered
+                first = False
+                continue
+            # What the fill in CompositionMode_Plus leaves: white added to the pixel, at
+            # the coverage's share, with Qt's rounding of a division by 255.
+            share = covered.astype(np.uint16)
+            blend = 255 * share + union[y0:y1, x0:x1] * (255 - share)
+            union[y0:y1, x0:x1] = (blend + (blend >> 8) + 0x80) >> 8
+        return union
+
+    def _unwarmed(self) -> list[str]:
+        kept = self._current_coverages()
+        if self._coverage_full:
+            return []
+        return [code for code in self._heavy_codes if code in self._index and code not in kept]
+
+    def _warm_next_coverage(self) -> None:
+        """One heavy country's coverage per idle turn, while the view stands still."""
+        waiting = self._unwarmed() if self._layers_current() and self.isVisible() else []
+        if waiting:
+            self._country_coverage(waiting[0])
+        else:
+            self._warm_timer.stop()
 
     def _ensure_legend(self) -> _Sprite | None:
         legend = self._legend
@@ -1197,22 +1331,12 @@ def _hatch_rect(sprite: _Sprite, rect: QRectF, base: QColor, style: MapStyle) ->
 MARKED_WIDTH = 1.6
 
 
-def _draw_outline(
-    sprite: _Sprite, paths: Sequence[QPainterPath], bands: Sequence[tuple[QColor, float]]
-) -> None:
-    """Outline the union of ``paths`` (widget coordinates) on ``sprite``: for each
-    ``(colour, width)``, in order, a band of that width centred on the union's edge.
-
-    Qt strokes a wide antialiased pen at roughly 10-20 µs a segment, which made
-    selecting a large country (Canada's 9 000 segments and 285 rings) cost 200 ms or
-    more; this fills the union once with antialiasing (a few ms) and grows bands from
-    its edge with numpy, at a cost that follows the sprite's pixels, not the outline's
-    detail. Islands thinner than a band get a fainter, not a blacker, outline.
-    """
+def _fill_coverage(sprite: _Sprite, paths: Sequence[QPainterPath]) -> npt.NDArray[np.uint8]:
+    """The union of ``paths`` (widget coordinates) filled with antialiasing on
+    ``sprite``'s pixels: each pixel's coverage, 0-255."""
     image = sprite.image
     ratio = image.devicePixelRatio()
-    width, height = image.width(), image.height()
-    coverage_image = QImage(width, height, QImage.Format.Format_Grayscale8)
+    coverage_image = QImage(image.width(), image.height(), QImage.Format.Format_Grayscale8)
     coverage_image.fill(0)
     painter = QPainter(coverage_image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -1224,7 +1348,27 @@ def _draw_outline(
     for path in paths:
         painter.fillPath(path, QColor(255, 255, 255))
     painter.end()
-    coverage = np.ascontiguousarray(_pixels(coverage_image, np.uint8))
+    # A copy: the pixels' view does not keep the image, which goes with this function.
+    return _pixels(coverage_image, np.uint8).copy()
+
+
+def _draw_bands(
+    sprite: _Sprite, coverage: npt.NDArray[np.uint8], bands: Sequence[tuple[QColor, float]]
+) -> None:
+    """Outline the shape ``coverage`` (on ``sprite``'s pixels, :func:`_fill_coverage`)
+    on ``sprite``: for each ``(colour, width)``, in order, a band of that width centred
+    on the shape's edge.
+
+    Qt strokes a wide antialiased pen at roughly 10-20 µs a segment, which made
+    selecting a large country (Canada's 9 000 segments and 285 rings) cost 200 ms or
+    more; the shape is filled once with antialiasing (a few ms, worked out ahead for the
+    largest) and the bands grow from its edge with numpy, at a cost that follows the
+    sprite's pixels, not the outline's detail. Islands thinner than a band get a
+    fainter, not a blacker, outline.
+    """
+    image = sprite.image
+    ratio = image.devicePixelRatio()
+    width, height = image.width(), image.height()
     outside = 255 - coverage
     target = QRectF(0, 0, width / ratio, height / ratio)
     stride = (width + 3) // 4 * 4
