@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, QSizeF, Qt
-from PySide6.QtGui import QColor, QHelpEvent, QImage, QWheelEvent
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRect, QRectF, QSizeF, Qt
+from PySide6.QtGui import QColor, QHelpEvent, QImage, QPaintEvent, QRegion, QWheelEvent
 from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.qtbot import QtBot
 
@@ -368,6 +368,44 @@ def test_heavy_outlines_are_worked_out_when_idle(view: WorldMapView, qtbot: QtBo
     in_view = {code for code in heavy if view._coverages.get(code) is not None}
     assert in_view, "the heavy countries still in view are worked out again"
     assert set(view._coverages) == heavy  # those out of it are tried once, and left
+
+
+class _PaintRegions(QObject):
+    """The regions of the paint events a widget gets."""
+
+    def __init__(self, widget: WorldMapView) -> None:
+        super().__init__()
+        self.regions: list[QRegion] = []
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if isinstance(event, QPaintEvent):
+            self.regions.append(QRegion(event.region()))
+        return False
+
+
+def _sprite_rect(view: WorldMapView) -> QRect:
+    sprite = view._ensure_selection()
+    assert sprite is not None
+    size = QSizeF(sprite.image.size()) / sprite.image.devicePixelRatio()
+    return QRectF(sprite.origin, size).toAlignedRect() & view.rect()
+
+
+def test_a_selection_repaints_only_the_outlines(view: WorldMapView, qtbot: QtBot) -> None:
+    view.settle()
+    view.repaint()
+    painted = _PaintRegions(view)
+    view.set_selected(["PK"])
+    qtbot.waitUntil(lambda: bool(painted.regions))
+    pakistan = _sprite_rect(view)
+    assert painted.regions[-1].contains(pakistan)
+    assert painted.regions[-1].boundingRect() != view.rect()
+    painted.regions.clear()
+    view.set_selected(["CA"])
+    qtbot.waitUntil(lambda: bool(painted.regions))
+    # Where Pakistan's outline was is painted again (without it), and Canada's new one.
+    region = painted.regions[-1]
+    assert region.contains(pakistan) and region.contains(_sprite_rect(view))
 
 
 def test_legend_is_drawn_in_the_corner(view: WorldMapView) -> None:

@@ -355,9 +355,12 @@ class WorldMapView(QWidget):
         """Outline these countries with a thick contrasting stroke (empty: none)."""
         selected = frozenset(code.upper() for code in codes) & self._index.keys()
         if selected != self._selected:
+            # Only where the old outline was and the new one goes: a whole repaint of the
+            # map cost about half a millisecond more of each selection.
+            before = self._selection_area(self._selected)
             self._selected = selected
             self._selection_stale = True
-            self.update()
+            self.update(before + self._selection_area(selected))
 
     def set_marked(self, codes: Collection[str], labels: Mapping[str, str] | None = None) -> None:
         """Mark the subject country (Afghanistan): a dark fill, a dark outline and a label.
@@ -980,7 +983,7 @@ class WorldMapView(QWidget):
         style = self._style
         transform = self._transform()
         paths = [transform.map(self._geometry.shape(code).path) for code in sorted(self._selected)]
-        halo_width = style.selection_width + 2.4
+        halo_width = self._halo_width()
         bounds = QRectF()
         for path in paths:
             bounds |= path.boundingRect().adjusted(-halo_width, -halo_width, halo_width, halo_width)
@@ -996,6 +999,25 @@ class WorldMapView(QWidget):
         )
         self._selection_sprite = sprite
         return sprite
+
+    def _halo_width(self) -> float:
+        """The width of the light halo under the selection's outline."""
+        return self._style.selection_width + 2.4
+
+    def _selection_area(self, codes: Collection[str]) -> QRegion:
+        """Where the outline of ``codes`` is (was) drawn: the whole widget while the view
+        moves (the sprite is then drawn transformed)."""
+        transform = self._transform()
+        sprite = self._selection_sprite
+        if not self._layers_current() or (sprite is not None and sprite.transform != transform):
+            return QRegion(self.rect())
+        # A pixel more than the sprite's halo: its bounds come from the mapped path.
+        reach = self._halo_width() + 1
+        area = QRegion()
+        for code in codes:
+            box = transform.mapRect(self._geometry.shape(code).bounds)
+            area += box.adjusted(-reach, -reach, reach, reach).toAlignedRect() & self.rect()
+        return area
 
     def _outline_sprite(self, code: str) -> _Sprite | None:
         transform = self._transform()
