@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QGraphicsRectItem, QToolTip
 from sqlalchemy import Engine
 
 from afgui.domain.model import Government
-from afgui.domain.vocab import AfghanSide
+from afgui.domain.vocab import AfghanSide, AmountKind
 from afgui.services.catalog import Catalog
 from afgui.services.measures import ViewSide
 from afgui.ui import theme
@@ -292,3 +293,26 @@ def test_a_selection_lays_the_title_out_before_the_paint(qtbot, charts: ChartsVi
         QApplication.processEvents()
     assert charts.title.width() != before
     assert paints == ["title"]
+
+
+def test_bars_keep_the_bounds_pyqtgraph_works_out(qtbot, charts: ChartsView) -> None:
+    """The bars' kept bounding rect is pyqtgraph's, after a change of data, of range
+    (another partner) and of size."""
+    bar = charts.bars[AmountKind.PLEDGE]
+
+    def pyqtgraphs() -> QRectF:
+        return QRectF(pg.BarGraphItem.boundingRect(bar))
+
+    charts._state.select("JPN")
+    charts.graphics.scene().prepareForPaint()
+    assert not bar.boundingRect().isEmpty()
+    assert bar.boundingRect() == pyqtgraphs()
+    bar.setOpts(x=[2001.5, 2003.5], height=[5000.0, 250.0], width=0.2)
+    assert bar.boundingRect() == pyqtgraphs()
+    charts.aid_plot.setYRange(0, 9000, padding=0)  # the pixel padding changes with it
+    charts.graphics.scene().prepareForPaint()
+    assert bar.boundingRect() == pyqtgraphs()
+    charts.resize(640, 400)
+    qtbot.waitUntil(lambda: charts.graphics.width() < 700)
+    charts.graphics.scene().prepareForPaint()
+    assert bar.boundingRect() == pyqtgraphs()
