@@ -360,3 +360,21 @@ def test_a_years_bars_share_its_width_in_the_order_of_the_kinds(charts: ChartsVi
     assert list(total["x"]) == pytest.approx([2002.725])
     assert list(pledge["width"]) == list(total["width"]) == pytest.approx([0.45])
     assert not charts.bars[AmountKind.COMMITMENT].isVisible()  # none of that kind
+
+
+def test_a_curves_bounds_are_pyqtgraphs(charts: ChartsView) -> None:
+    """Found by numpy's reductions directly, a curve's data bounds are those pyqtgraph's
+    own code finds: with gaps and without values."""
+    line = charts.lines[ViewSide.GOVERNMENT]
+    years = np.arange(1990.5, 2000.5)
+    for values in (
+        np.linspace(-3.0, 7.5, 10),
+        np.array([np.nan, np.nan, 2.0, -4.5, np.nan, 8.25, 0.0, np.nan, 1.0, np.nan]),
+        np.full(10, np.nan),
+    ):
+        line.setData(years, values)
+        for ax in (0, 1):
+            ours = line.dataBounds(ax)
+            line.invalidateBounds()  # pyqtgraph's code would take ours from its cache
+            theirs = pg.PlotCurveItem.dataBounds(line, ax)
+            np.testing.assert_array_equal(np.array(ours, float), np.array(theirs, float))

@@ -51,8 +51,14 @@ _LINE_REACH = 2.0
 _KEPT_PICTURES = 48
 
 
+#: Values that are keys as they are (most of an axis's style).
+_PLAIN = frozenset({bool, int, float, str, type(None)})
+
+
 def _hashable(value: object) -> Hashable:
     """``value`` as a key: lists as tuples, fonts by their key, the rest as it is."""
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, list | tuple):
         return tuple(_hashable(item) for item in value)
     if isinstance(value, QFont):
@@ -158,7 +164,8 @@ class QuickBoundsAxis(pg.AxisItem):  # type: ignore[misc]
             self.boundingRect().getRect(),
             (device.m11(), device.m12(), device.m21(), device.m22()),
             pens,
-            tuple((name, _hashable(value)) for name, value in self.style.items()),
+            # pyqtgraph's style has a fixed set of names, in a fixed order.
+            tuple(map(_hashable, self.style.values())),
             self._tickDensity,
             _hashable(self._tickSpacing),
             _hashable(self._tickLevels),
