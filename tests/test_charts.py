@@ -378,3 +378,37 @@ def test_a_curves_bounds_are_pyqtgraphs(charts: ChartsView) -> None:
             line.invalidateBounds()  # pyqtgraph's code would take ours from its cache
             theirs = pg.PlotCurveItem.dataBounds(line, ax)
             np.testing.assert_array_equal(np.array(ours, float), np.array(theirs, float))
+
+
+def test_a_new_legend_is_painted_once(qtbot, charts: ChartsView) -> None:
+    """Its rich text is laid out before the paint: laid out in it, the text asked for a
+    second paint of the legend and of the window around it."""
+    charts._state.select("PAK")
+    qtbot.waitUntil(lambda: "Pakistan" in charts.title.text(), timeout=2000)
+    for _ in range(3):
+        QApplication.sendPostedEvents()
+        QApplication.processEvents()
+    paints: list[str] = []
+
+    class PaintCount(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                paints.append(watched.objectName())
+            return False
+
+    counter = PaintCount()
+    charts.legend.setObjectName("legend")
+    charts.legend.installEventFilter(counter)
+    changes = {
+        "side": lambda: charts._state.set_side("both"),
+        "selection": lambda: charts._state.select("JPN"),
+    }
+    for name, change in changes.items():
+        before = charts.legend.text()
+        change()
+        for _ in range(3):
+            QApplication.sendPostedEvents()
+            QApplication.processEvents()
+        assert charts.legend.text() != before
+        assert paints == ["legend"], name
+        paints.clear()
