@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QEvent, QMargins, QObject, QRect
-from PySide6.QtGui import QTextDocument
+from PySide6.QtGui import QFontMetricsF, QTextDocument
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 
@@ -107,6 +107,16 @@ def test_fact_text_is_escaped_never_interpreted(qapp) -> None:
     assert HOSTILE_TEXT in text
     assert "quote with <i>markup</i>" in text
     assert "≈ USD 250 million (pledge)" in text
+
+
+def test_a_why_rows_text_is_shown_as_text(qapp) -> None:
+    """A "why" row is written into the document as text runs, never parsed; its HTML
+    (the body's text form) escapes it."""
+    row = detail_pane.WhyRow("+1", "1997", HOSTILE_TEXT, "weight <1>", first=True, last=True)
+    document = QTextDocument()
+    detail_pane.write_body(document, detail_pane.Body.of([row]), document.defaultFont())
+    assert document.toPlainText() == f"\t+1\t1997\t{HOSTILE_TEXT}\nweight <1>"
+    assert "<script>" not in row.html and "&lt;script&gt;" in row.html
 
 
 def test_a_long_timeline_shows_the_facts_nearest_the_year() -> None:
@@ -248,9 +258,9 @@ def test_an_actor_without_facts_can_be_selected(pane: DetailPane) -> None:
 def stepping_pane(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, fixture_engine: Engine
 ) -> tuple[DetailPane, AppState, str]:
-    """A pane that lays out no timeline fact at once and adds one per step, in 2001, with
-    the fixture partner that has the most facts (two: the fixture's partners have few)."""
-    monkeypatch.setattr(detail_pane, "FIRST_FACTS", 0)
+    """A pane that adds one paragraph per step, in 2001, with the fixture partner that has
+    the most facts (two: the fixture's partners have few). Unshown, its text area is
+    a few lines tall: it lays out at once no more than the explanation's heading."""
     monkeypatch.setattr(detail_pane, "ADD_BUDGET_MS", 0)
     catalog, relations = services(fixture_engine)
     state = make_state(relations, year=2001)
@@ -262,9 +272,12 @@ def stepping_pane(
 
 
 def _whole_document(pane: DetailPane, code: str) -> QTextDocument:
-    """The body as one ``setHtml`` of the whole document lays it out."""
+    """The body written whole, at once, into an empty document."""
     whole = QTextDocument()
-    whole.setHtml(pane._render_body_of(code).html)
+    font = pane.browser.document().defaultFont()
+    whole.setDefaultFont(font)
+    whole.setDefaultStyleSheet(pane.browser.document().defaultStyleSheet())
+    detail_pane.write_body(whole, pane._body_of(code), font)
     return whole
 
 
@@ -307,6 +320,8 @@ def test_a_long_timeline_is_added_in_steps_and_ends_as_one_render(
     assert stepped == _whole_text(pane, code)
     # Paragraph by paragraph too: the added facts keep their own spacing and highlight.
     assert _paragraphs(pane.browser.document()) == _paragraphs(_whole_document(pane, code))
+    # And every format, the rows' columns included.
+    assert pane.browser.document().toHtml() == _whole_document(pane, code).toHtml()
 
 
 def test_a_shown_pane_adds_facts_only_after_painting_the_first(
@@ -374,6 +389,42 @@ def test_a_year_change_keeps_a_reader_further_down_in_place(
     assert not pane.body_pending
     assert pane.browser.toPlainText() == _whole_text(pane, code)
     assert bar.value() == place
+
+
+def test_the_why_rows_line_up_in_three_columns(qapp) -> None:
+    """The contributions end at one right edge, the dates start at one place right of the
+    widest contribution, the summaries right of the widest date, and a summary wraps
+    under itself, as in the table these rows replaced; the calculation is a line of its
+    own under the summary."""
+    rows = [
+        detail_pane.WhyRow("+0.96", "2001/2021", "A long summary. " * 8, "weight 3.5", first=True),
+        detail_pane.WhyRow("−12.31", "1950", "Short.", "weight 7.4 × tone +0.5", last=True),
+    ]
+    document = QTextDocument()
+    document.setTextWidth(320)
+    font = document.defaultFont()
+    detail_pane.write_body(document, detail_pane.Body.of(rows), font)
+    assert document.size().height() > 0  # laid out
+    sign_ends, date_starts, summary_starts, wrapped = [], [], [], []
+    block = document.begin()
+    while block.isValid():
+        text = block.text()
+        if text.startswith("\t"):
+            layout = block.layout()
+            line = layout.lineAt(0)
+            tabs = [index for index, char in enumerate(text) if char == "\t"]
+            sign_ends.append(line.cursorToX(tabs[1])[0])
+            date_starts.append(line.cursorToX(tabs[1] + 1)[0])
+            summary_starts.append(line.cursorToX(tabs[2] + 1)[0])
+            wrapped += [layout.lineAt(n).x() for n in range(1, layout.lineCount())]
+        block = block.next()
+    assert len(sign_ends) == len(rows)
+    assert len(set(sign_ends)) == len(set(date_starts)) == len(set(summary_starts)) == 1
+    widest_date = QFontMetricsF(font).horizontalAdvance("2001/2021")
+    assert date_starts[0] > sign_ends[0] and summary_starts[0] > date_starts[0] + widest_date
+    assert len(wrapped) > len(rows) and set(wrapped) == {summary_starts[0]}
+    assert document.toPlainText().splitlines()[0].endswith("A long summary.")
+    assert "\u2028weight 3.5" in document.begin().text()
 
 
 def test_the_headers_values_line_up_in_a_column_and_wrap_under_it(
@@ -534,23 +585,27 @@ def test_a_year_change_repaints_only_the_header_lines_that_changed(
     assert {1980, 1981, 1993, 1996} <= set(partial)
 
 
-def test_the_first_facts_are_laid_out_at_once_only_if_the_pane_shows_them(
-    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, stepping_pane: tuple[DetailPane, AppState, str]
+def test_a_selection_lays_out_what_the_pane_shows_and_the_rest_after_the_paint(
+    qtbot: QtBot, stepping_pane: tuple[DetailPane, AppState, str]
 ) -> None:
-    """Under an explanation that fills the pane the timeline waits for the paint; in a
-    pane tall enough to show it, its first facts are there at the first paint."""
+    """A selection lays out the body's paragraphs down to one that reaches below what the
+    pane shows (so that the scroll bar stays), the others after the paint: under an
+    explanation that fills the pane the timeline waits; a pane tall enough to show the
+    whole body has all of it at once."""
     pane, state, code = stepping_pane
-    monkeypatch.setattr(detail_pane, "FIRST_FACTS", 1)
     # The first fact of the timeline by its quote (its summary may be in the "why" too).
     quote = pane._body_of(code).timeline.facts[0].citation.quote
-    for height, shown in ((120, False), (1200, True)):
+    for height, whole in ((120, False), (1200, True)):
         pane.resize(440, height)
         pane.show()
         qtbot.waitExposed(pane)
         state.select("")
         state.select(code)
-        assert pane.body_pending
-        assert (quote in pane.browser.toPlainText()) == shown
+        assert pane.body_pending != whole
+        assert (quote in pane.browser.toPlainText()) == whole
+        document = pane.browser.document()
+        laid_out = document.documentLayout().blockBoundingRect(document.lastBlock()).bottom()
+        assert (laid_out > pane.browser.viewport().height()) != whole
         pane.flush()
         assert pane.browser.toPlainText() == _whole_text(pane, code)
         assert _paragraphs(pane.browser.document()) == _paragraphs(_whole_document(pane, code))
@@ -562,7 +617,6 @@ def test_a_timeline_the_pane_does_not_show_yet_is_read_after_the_paint(
     """A new partner whose explanation fills the pane shows it without reading its
     timeline's facts; they are read once, for the first step after the paint."""
     pane, state, code = stepping_pane
-    monkeypatch.setattr(detail_pane, "FIRST_FACTS", 1)
     catalog = pane._catalog
     reads: list[str] = []
     read_window = catalog.facts_in

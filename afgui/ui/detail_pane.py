@@ -16,8 +16,10 @@ only the facts shown, so it runs on the UI thread; see
 from __future__ import annotations
 
 import bisect
+import functools
 import html
 import math
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import overload
@@ -43,6 +45,8 @@ from PySide6.QtGui import (
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
+    QTextDocument,
+    QTextDocumentFragment,
     QTextFormat,
     QTextOption,
 )
@@ -75,11 +79,9 @@ WHY_LIMIT = 12
 #: thousands, which nobody scrolls through and which took seconds and hundreds of
 #: megabytes to lay out (100 000 synthetic facts: 17 MB of HTML, 2.9 s in setHtml).
 TIMELINE_LIMIT = 150
-#: The timeline facts a pane shown from the top lays out with the rest of it when it
-#: shows them (mostly not: the explanation and aid fill it); the others are added
-#: after it is painted, for up to ADD_BUDGET_MS every ADD_INTERVAL_MS
-#: (a fact takes ~0.2 ms: a step adds about twenty, and the window answers between).
-FIRST_FACTS = 4
+#: A pane shown from the top lays out at once only the paragraphs it shows; the others
+#: are added after it is painted, for up to ADD_BUDGET_MS every ADD_INTERVAL_MS (a fact
+#: takes ~0.2 ms: a step adds about twenty, and the window answers between).
 ADD_BUDGET_MS = 4
 ADD_INTERVAL_MS = 16
 AID_LIMIT = 60
@@ -88,13 +90,20 @@ FACT_GAP_PX = 4
 FACT_RIGHT_PX = 6
 
 
+#: The space above a section's heading.
+H2_TOP_PX = 14
+
+
 def _style() -> str:
     """The body's style sheet in the current theme's colours. Sizes are relative to the
-    default font (x-large = 1.5×, large = 1.2×), so the text follows the system's size."""
+    default font (x-large = 1.5×, large = 1.2×), so the text follows the system's size.
+    Paragraphs carry the ink themselves: HTML inserted into a document (the body is
+    added piece by piece) does not take the body's."""
     return f"""
 body {{ color: {theme.INK.name()}; }}
+p, div {{ color: {theme.INK.name()}; }}
 h1 {{ font-size: x-large; margin: 0 0 2px 0; }}
-h2 {{ font-size: large; margin: 14px 0 4px 0; color: {theme.INK.name()}; }}
+h2 {{ font-size: large; margin: {H2_TOP_PX}px 0 4px 0; color: {theme.INK.name()}; }}
 .sub {{ color: {theme.MUTED_INK.name()}; }}
 .muted {{ color: {theme.MUTED_INK.name()}; }}
 .faint {{ color: {theme.FAINT_INK.name()}; }}
@@ -309,6 +318,21 @@ class Body:
     head: str
     timeline: Timeline = field(default_factory=Timeline)
     tail: str = ""
+    #: The head as pieces of HTML (each one or a few paragraphs) and "why" rows.
+    pieces: tuple[str | WhyRow, ...] = ()
+
+    @classmethod
+    def of(
+        cls, pieces: Sequence[str | WhyRow], timeline: Timeline | None = None, tail: str = ""
+    ) -> Body:
+        """The body whose head is ``pieces``, then ``timeline``'s facts, then ``tail``."""
+        html = "".join(piece if isinstance(piece, str) else piece.html for piece in pieces)
+        return cls(
+            f"<html><head><style>{_style()}</style></head><body>{html}",
+            timeline or Timeline(),
+            tail,
+            tuple(pieces),
+        )
 
     def parts(self, facts: int | None = None) -> BodyHtml:
         """The body's HTML with the first ``facts`` of the timeline (all by default)."""
@@ -369,38 +393,40 @@ def render_body(
     with ``aid_total`` given, the rows to show, from ``aid_start``, by year then fact id
     (:meth:`AidColumns.nearest`).
     """
-    out: list[str] = [f"<html><head><style>{_style()}</style></head><body>"]
+    # The head's paragraphs, each piece one or a few, so that they can be laid out as
+    # they come into view (DetailPane._fill_view).
+    out: list[str | WhyRow] = []
     if not code:
         out.append(
             "<p class='muted'>Select a partner on the map or in the list to see its relation "
             "with Afghanistan in this year and the facts it rests on.</p>"
         )
-        return Body("".join(out))
+        return Body.of(out)
     value = explanation.value if explanation else None
     contributions = explanation.contributions if explanation else ()
     out.append(f"<h2>Why {esc(strength_text(value)) if value is not None else 'no value'}</h2>")
     if contributions:
         out.append(
             "<div class='muted'>Each fact up to the year counts with its weight and tone, "
-            "fading with age:</div><table cellspacing='0' width='100%'>"
+            "fading with age:</div>"
         )
         ordered = sorted(contributions, key=lambda item: -abs(item.contribution))
         shown, rest = ordered[:WHY_LIMIT], ordered[WHY_LIMIT:]
         rest_count = len(rest) + others
         rest_total = math.fsum([*(i.contribution for i in rest), others_total])
-        for item in shown:
+        for number, item in enumerate(shown):
             sign = palette.format_strength(round(item.contribution, 2) + 0.0)
             out.append(
-                "<tr>"
-                f"<td class='num' width='1%'><b>{esc(sign)}</b></td>"
-                f"<td class='muted' width='1%' style='white-space:nowrap'>"
-                f"{esc(item.fact.date.text or 'undated')}</td>"
-                f"<td>{esc(item.fact.summary)}"
-                f"<br><span class='faint'>weight {item.weight:g} × tone {item.tone_factor:+g}"
-                f" × decay {item.decay:.2f} (age {item.age})</span></td>"
-                "</tr>"
+                WhyRow(
+                    sign,
+                    item.fact.date.text or "undated",
+                    item.fact.summary,
+                    f"weight {item.weight:g} × tone {item.tone_factor:+g}"
+                    f" × decay {item.decay:.2f} (age {item.age})",
+                    first=not number,
+                    last=number == len(shown) - 1 and not rest_count,
+                )
             )
-        out.append("</table>")
         if rest_count:
             total = palette.format_strength(round(rest_total, 2) + 0.0)
             out.append(
@@ -463,13 +489,215 @@ def render_body(
         shown_facts = tuple(shown_facts)
     timeline = Timeline(shown_facts, year, side, sources, names, code)
     tail = f"<div class='faint'>… {count - end} later facts not shown.</div>" if end < count else ""
-    return Body("".join(out), timeline, tail)
+    return Body.of(out, timeline, tail)
 
 
 def nearest_window(position: int, length: int, limit: int) -> tuple[int, int]:
     """The slice ``[start, end)`` of at most ``limit`` items centred on ``position``."""
     start = max(0, min(position - limit // 2, length - limit))
     return start, min(length, start + limit)
+
+
+#: The space right of a "why" row's contribution and of its date, and right of the row.
+WHY_GAP_PX = 6
+#: A tab that stays a tab (HTML folds one in running text into a space).
+_TAB = "<span style='white-space:pre'>\t</span>"
+
+
+@dataclass(frozen=True, slots=True)
+class WhyRow:
+    """One contribution under "Why": the signed contribution (right-aligned), its date
+    and the fact's summary in three columns, the summary wrapping under itself, and
+    ``detail`` (the calculation) below it in faint ink.
+
+    A paragraph with tab stops and a hanging indent rather than a table row: Qt laid the
+    twelve rows' table out in ~2.5 ms (it sizes each cell at its narrowest and widest
+    first), and a row on its own can be laid out when it comes into view. The columns
+    are placed as the table's were (:class:`WhyColumns`); the vertical space is its
+    cells' padding: 2 px above and below, 4 px between rows (adjacent margins collapse),
+    and below the ``last`` row, which a heading follows, the heading's space too (a
+    table's did not merge into it, as a paragraph's margin does).
+    """
+
+    sign: str
+    date: str
+    summary: str
+    detail: str
+    first: bool = False
+    last: bool = False
+
+    @property
+    def runs(self) -> str:
+        """The row's text as HTML, without its paragraph (see :meth:`WhyColumns.format`).
+        Its ink is explicit: text inserted into a document does not take the body's."""
+        return (
+            f"<span style='color:{theme.INK.name()}'>{_TAB}<b>{esc(self.sign)}</b>{_TAB}"
+            f"<span class='muted'>{esc(self.date)}</span>{_TAB}{esc(self.summary)}"
+            f"<br><span class='faint'>{esc(self.detail)}</span></span>"
+        )
+
+    @property
+    def html(self) -> str:
+        """The row as a paragraph of HTML, without its columns (HTML cannot give a
+        paragraph tab stops): for the body's HTML as text."""
+        return f"<p>{self.runs}</p>"
+
+
+@dataclass(frozen=True, slots=True)
+class WhyColumns:
+    """Where a body's "why" rows put their columns, as its table did: the contributions
+    right-aligned in a column as wide as the widest, the dates left-aligned in the next,
+    the summaries in the rest; each column as wide as its widest text in whole pixels,
+    plus :data:`WHY_GAP_PX`."""
+
+    sign_width: int = 0
+    date_width: int = 0
+
+    @classmethod
+    def of(cls, pieces: Sequence[str | WhyRow], font: QFont) -> WhyColumns:
+        """The columns of the rows among ``pieces``, shown in ``font``."""
+        rows = [piece for piece in pieces if isinstance(piece, WhyRow)]
+        if not rows:
+            return cls()
+        bold = QFont(font)
+        bold.setWeight(QFont.Weight.Bold)
+        signs, dates = QFontMetricsF(bold), QFontMetricsF(font)
+        return cls(
+            math.ceil(max(signs.horizontalAdvance(row.sign) for row in rows)),
+            math.ceil(max(dates.horizontalAdvance(row.date) for row in rows)),
+        )
+
+    def runs(self, row: WhyRow) -> list[tuple[str, QTextCharFormat]]:
+        """``row``'s text in runs of the formats its HTML gives them (:attr:`WhyRow.runs`:
+        a tab before each column, a line break before the calculation)."""
+        ink, bold, muted, faint = _row_formats(
+            theme.INK.name(), theme.MUTED_INK.name(), theme.FAINT_INK.name()
+        )
+        return [
+            ("\t", ink),
+            (_as_html_shows(row.sign), bold),
+            ("\t", ink),
+            (_as_html_shows(row.date), muted),
+            ("\t", ink),
+            (_as_html_shows(row.summary), ink),
+            ("\u2028", ink),
+            (_as_html_shows(row.detail), faint),
+        ]
+
+    def format(self, row: WhyRow) -> QTextBlockFormat:
+        """The paragraph format of ``row``."""
+        date_at = self.sign_width + WHY_GAP_PX
+        indent = date_at + self.date_width + WHY_GAP_PX
+        paragraph = QTextBlockFormat()
+        paragraph.setTopMargin(2 if row.first else 4)
+        paragraph.setBottomMargin(2 + H2_TOP_PX if row.last else 2)
+        paragraph.setRightMargin(WHY_GAP_PX)
+        paragraph.setLeftMargin(indent)
+        paragraph.setTextIndent(-indent)
+        paragraph.setTabPositions(
+            [
+                QTextOption.Tab(self.sign_width, QTextOption.TabType.RightTab),
+                QTextOption.Tab(date_at, QTextOption.TabType.LeftTab),
+                QTextOption.Tab(indent, QTextOption.TabType.LeftTab),
+            ]
+        )
+        return paragraph
+
+
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
+
+
+def _as_html_shows(text: str) -> str:
+    """``text`` with its white space as HTML shows it: each run one space, none at the
+    ends (a line break in it would otherwise start a paragraph)."""
+    return _HTML_SPACE.sub(" ", text).strip(" ")
+
+
+@functools.cache
+def _row_formats(ink: str, muted: str, faint: str) -> tuple[QTextCharFormat, ...]:
+    """The text formats of a "why" row in these inks: the summary's, the contribution's
+    (bold), the date's and the calculation's."""
+    formats = tuple(QTextCharFormat() for _ in range(4))
+    for run, colour in zip(formats, (ink, ink, muted, faint), strict=True):
+        run.setForeground(QColor(colour))
+    formats[1].setFontWeight(QFont.Weight.Bold)
+    return formats
+
+
+def write_piece(cursor: QTextCursor, piece: str | WhyRow, columns: WhyColumns) -> None:
+    """Add ``piece`` of a body's head (:attr:`Body.pieces`) at ``cursor``, the end of its
+    document, in paragraphs of its own (into the document's only one if it is empty).
+
+    HTML inserted into an empty document's paragraph gives it the format of its own first
+    paragraph (a heading's size and space); inserted into any other, it takes that one's
+    format, and merges into it if it has text. So a piece after the first is inserted
+    into a paragraph given the format its first paragraph has in an empty document. A
+    row is written as text runs, not parsed from HTML (~0.3 ms a row), into a paragraph
+    with the format of its columns (:class:`WhyColumns`).
+    """
+    document = cursor.document()
+    if isinstance(piece, WhyRow):
+        # One change for the layout to follow, not one per run.
+        cursor.beginEditBlock()
+        if document.isEmpty():
+            cursor.setBlockFormat(columns.format(piece))
+        else:
+            cursor.insertBlock(columns.format(piece))
+        for text, run in columns.runs(piece):
+            cursor.insertText(text, run)
+        cursor.endEditBlock()
+        return
+    if document.isEmpty():
+        cursor.insertHtml(piece)
+        return
+    # Parsed with the document's style sheet, as insertHtml would.
+    fragment = QTextDocumentFragment.fromHtml(piece, document)
+    # The pieces start with a few kinds of paragraph (a heading, a faint line ...).
+    opening = (piece[: piece.find(">") + 1], document.defaultStyleSheet())
+    formats = _FIRST_FORMATS.get(opening)
+    if formats is None:
+        alone = QTextDocument()
+        QTextCursor(alone).insertFragment(fragment)
+        first = alone.begin()
+        formats = _FIRST_FORMATS[opening] = (first.blockFormat(), first.charFormat())
+    cursor.beginEditBlock()
+    cursor.insertBlock(*formats)
+    cursor.insertFragment(fragment)
+    cursor.endEditBlock()
+
+
+#: The formats of a piece's first paragraph by its opening tag and the style sheet.
+_FIRST_FORMATS: dict[tuple[str, str], tuple[QTextBlockFormat, QTextCharFormat]] = {}
+
+
+def write_body(document: QTextDocument, body: Body, font: QFont) -> None:
+    """Add the whole of ``body`` to the end of ``document`` (at once: one layout), the
+    way the pane adds it in steps. ``font`` is the document's text font; the pieces of
+    HTML take the document's style sheet (:func:`_style`)."""
+    cursor = QTextCursor(document)
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+    cursor.beginEditBlock()
+    columns = WhyColumns.of(body.pieces, font)
+    for piece in body.pieces:
+        write_piece(cursor, piece, columns)
+    timeline = body.timeline
+    for index in range(len(timeline.facts)):
+        write_fact(cursor, timeline, index)
+    if body.tail:
+        write_piece(cursor, body.tail, columns)
+    cursor.endEditBlock()
+
+
+def write_fact(cursor: QTextCursor, timeline: Timeline, index: int) -> None:
+    """Add the ``index``-th fact of ``timeline`` at ``cursor``, the end of a body."""
+    # The first fact added reads the window's facts (WindowFacts).
+    fact = timeline.facts[index]
+    highlighted = fact_is_of_year(fact, timeline.year)
+    html = timeline.html(index)
+    cursor.beginEditBlock()
+    cursor.insertBlock(fact_block_format(highlighted=highlighted, first=not index))
+    cursor.insertHtml(html)
+    cursor.endEditBlock()
 
 
 def _fact_html(
@@ -829,7 +1057,10 @@ class DetailPane(QWidget):
         self._body_timer.setSingleShot(True)
         self._body_timer.setInterval(BODY_DELAY_MS)
         self._body_timer.timeout.connect(self.refresh_body)
-        # The facts still to add (by index in the timeline) and what follows them.
+        # What is still to add to a body laid out in steps: the head's pieces, the
+        # timeline's facts (by index) and what follows them.
+        self._pieces: list[str | WhyRow] = []
+        self._columns = WhyColumns()
         self._timeline = Timeline()
         #: Indices of the timeline's facts still to be added, in order.
         self._to_add: list[int] = []
@@ -990,16 +1221,17 @@ class DetailPane(QWidget):
         compare = self._state.compare if code else ""
         body = self._body_of(code)
         key: object
+        compared_body = Body("")
+        compared = ""
         if compare:
-            section = compared_section(
-                self._names.get(compare, compare), self._body_of(compare).parts().html
-            )
-            document = body.parts().html.replace("</body></html>", f"{section}</body></html>")
-            key = document
+            # The compared partner's body under its own heading (the section without a
+            # body is the heading alone).
+            compared_body = self._body_of(compare)
+            compared = compared_section(self._names.get(compare, compare), "")
+            key = body.parts().html + compared + compared_body.parts().html
         else:
             # The body's HTML follows from these (the names and sources do not change):
             # comparing them spares making every fact of the timeline into HTML now.
-            document = ""
             key = (code, body.head, body.tail, body.timeline)
         if self._same_body(key):
             if self._adding_held:  # back at the year whose timeline was being added
@@ -1014,36 +1246,43 @@ class DetailPane(QWidget):
         self._shown = shown
         self._body_key = key
         timeline = body.timeline
-        if scroll == 0 and not compare and len(timeline.facts) > FIRST_FACTS:
-            # A pane shown from the top (a new partner's always is) shows the explanation
-            # and aid figures, which mostly fill it: the timeline's first facts are laid
-            # out now only if it shows them, and the others a few at a time after the
-            # window has been painted (Qt lays out the whole document, about 0.2 ms a
-            # fact, to size the scroll bar), each made into HTML only then. A reader
-            # further down gets the whole timeline at once, so that the place is kept.
-            self._body_html = body.parts(0).html
-            with self.browser.scroll_bar_held():
-                self.browser.setHtml(self._body_html)
-            laid_out = self.browser.document().documentLayout().documentSize().height()
-            first = 0
-            if laid_out < self.browser.viewport().height():
-                # The first facts show under a short explanation: laid out with it, in one
-                # document (adding them one by one would cost several times as much).
-                first = FIRST_FACTS
-                self._body_html = body.parts(first).html
-                with self.browser.scroll_bar_held():
-                    self.browser.setHtml(self._body_html)
+        font = self.browser.document().defaultFont()
+        style = _style()
+        if self.browser.document().defaultStyleSheet() != style:
+            # The pieces of HTML added take the document's style sheet (a theme's colours).
+            self.browser.document().setDefaultStyleSheet(style)
+        if scroll == 0 and not compare:
+            # A pane shown from the top (a new partner's always is) lays out only what it
+            # shows, mostly the first rows of the explanation: the rest of it, the aid
+            # figures and the timeline follow a few at a time after the window has been
+            # painted (Qt lays out the whole document it is given, to size the scroll
+            # bar: at a million facts the explanation's twelve rows and sixty aid
+            # figures took ~7 ms), the timeline's facts each made into HTML only then.
+            # A reader further down gets the whole body at once, so that the place is kept.
+            self._body_html = body.head
+            self._pieces = list(body.pieces)
+            self._columns = WhyColumns.of(body.pieces, font)
             self._timeline = timeline
-            self._to_add = list(range(first, len(timeline.facts)))
+            self._to_add = list(range(len(timeline.facts)))
             self._tail_to_add = body.tail
-            if self.browser.viewport().isVisible():
-                self._adding_after_paint = True
-            else:  # no paint to wait for
-                self._add_timer.start()
-        else:
-            self._body_html = document or body.parts().html
             with self.browser.scroll_bar_held():
-                self.browser.setHtml(self._body_html)
+                self.browser.clear()
+                self._fill_view()
+            if self._still_to_add():
+                if self.browser.viewport().isVisible():
+                    self._adding_after_paint = True
+                else:  # no paint to wait for
+                    self._add_timer.start()
+        else:
+            self._body_html = body.head
+            with self.browser.scroll_bar_held():
+                self.browser.clear()
+                write_body(self.browser.document(), body, font)
+                if compare:
+                    cursor = QTextCursor(self.browser.document())
+                    cursor.movePosition(QTextCursor.MoveOperation.End)
+                    write_piece(cursor, compared, WhyColumns())
+                    write_body(self.browser.document(), compared_body, font)
         self.browser.verticalScrollBar().setValue(scroll)
 
     def _same_body(self, key: str | tuple[str, str, str, Timeline]) -> bool:
@@ -1054,40 +1293,52 @@ class DetailPane(QWidget):
             return bool(old[:3] == key[:3] and old[3].key() == key[3].key())
         return key == old
 
-    def _add_facts(self) -> None:
-        """Add the next facts of a timeline being laid out in steps (see refresh_body)."""
+    def _still_to_add(self) -> bool:
+        return bool(self._pieces) or bool(self._to_add) or bool(self._tail_to_add)
+
+    def _fill_view(self) -> None:
+        """Lay out the body's first paragraphs, as many as the pane shows (and one more,
+        so that the scroll bar stays: hiding it would lay the text out again wider)."""
         document = self.browser.document()
-        # Pieces inserted into the document take its default style sheet, not the head's.
-        document.setDefaultStyleSheet(_style())
-        cursor = QTextCursor(document)
+        layout = document.documentLayout()
+        viewport = self.browser.viewport()
+        # Unshown, the document is not laid out (it has no width yet): nothing to fill.
+        height = viewport.height() if viewport.isVisible() else 0
+        while self._still_to_add():
+            self._add_one()
+            if layout.blockBoundingRect(document.lastBlock()).bottom() > height or height <= 0:
+                break
+
+    def _add_one(self) -> None:
+        """Add the body's next paragraph: the head's (the explanation, the aid figures,
+        the timeline's heading), then the timeline's facts, then what follows them."""
+        cursor = QTextCursor(self.browser.document())
         cursor.movePosition(QTextCursor.MoveOperation.End)
+        if self._pieces:
+            write_piece(cursor, self._pieces.pop(0), self._columns)
+        elif self._to_add:
+            write_fact(cursor, self._timeline, self._to_add.pop(0))
+        elif self._tail_to_add:
+            write_piece(cursor, self._tail_to_add, self._columns)
+            self._tail_to_add = ""
+
+    def _add_facts(self) -> None:
+        """Add the next paragraphs of a body being laid out in steps (see refresh_body),
+        for up to ADD_BUDGET_MS, at least one."""
         clock = QElapsedTimer()
         clock.start()
         with self.browser.scroll_bar_held():
-            # At least one fact a step, however long one takes. Each goes into a new
-            # paragraph of its own format: inserted at the end of the last one, its HTML
-            # would merge into that paragraph, which Qt then lays out whole at every
-            # insertion (and which would show it in the previous fact's format).
-            timeline = self._timeline
-            while self._to_add:
-                index = self._to_add.pop(0)
-                # The first step reads the window's facts (WindowFacts).
-                highlighted = fact_is_of_year(timeline.facts[index], timeline.year)
-                cursor.insertBlock(fact_block_format(highlighted=highlighted, first=not index))
-                cursor.insertHtml(self._timeline.html(index))
+            while self._still_to_add():
+                self._add_one()
                 if clock.elapsed() >= ADD_BUDGET_MS:
                     break
-            if self._to_add:
-                self._add_timer.start()
-                return
-            if self._tail_to_add:
-                cursor.insertBlock(QTextBlockFormat())
-                cursor.insertHtml(self._tail_to_add)
-                self._tail_to_add = ""
+        if self._still_to_add():
+            self._add_timer.start()
 
     def _stop_adding(self) -> None:
         self._add_timer.stop()
         self._adding_after_paint = self._adding_held = False
+        self._pieces = []
         self._to_add = []
         self._tail_to_add = ""
         self._timeline = Timeline()
