@@ -412,3 +412,32 @@ def test_a_new_legend_is_painted_once(qtbot, charts: ChartsView) -> None:
         assert charts.legend.text() != before
         assert paints == ["legend"], name
         paints.clear()
+
+
+def test_an_unchanged_range_is_not_set_again(
+    charts: ChartsView, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyqtgraph works a range out again even when it is the same: the charts set the
+    views' ranges only when they change (the x range in steps of five years, the aid
+    axis for the largest figure)."""
+    charts._state.select("JPN")
+    ranges: list[str] = []
+    for plot, name in ((charts.strength_plot, "strength"), (charts.aid_plot, "aid")):
+        box = plot.getViewBox()
+        original = box.setRange
+        monkeypatch.setattr(
+            box,
+            "setRange",
+            lambda *args, _name=name, _original=original, **kwargs: (
+                ranges.append(_name),
+                _original(*args, **kwargs),
+            ),
+        )
+    x_range = charts._x_range
+    charts._update_range()
+    charts._update_aid()
+    assert ranges == []
+    assert charts._x_range == x_range
+    assert charts.aid_plot.getViewBox().viewRange()[1][1] == pytest.approx(2000 * 1.12)
+    charts._state.select("PAK")  # another start and other figures
+    assert sorted(set(ranges)) == ["aid", "strength"]

@@ -422,6 +422,8 @@ class ChartsView(QWidget):
         self._aid_currency = ""
         self._aid_kinds: frozenset[AmountKind] = frozenset()
         self._x_range = (float(state.first_year), float(state.last_year + 1))
+        self._x_range_set: tuple[float, float] | None = None  # the views' x range, once set
+        self._aid_top: float | None = None  # the largest aid figure the aid axis was set for
 
         pg.setConfigOptions(antialias=True)
         self.title = QLabel(self)
@@ -879,10 +881,13 @@ class ChartsView(QWidget):
         if label != axis.labelText:
             axis.setLabel(label, **{"color": theme.MUTED_INK.name()})
         top = float(heights.max()) if len(heights) else 1.0
-        self.aid_plot.setYRange(0, top * 1.12, padding=0)
-        for shade, plot, _ in self._shades:
-            if plot is self.aid_plot:
-                shade.setRect(QRectF(shade.rect().left(), -top, shade.rect().width(), top * 3))
+        if top != self._aid_top:  # the same (no figures, say): pyqtgraph's range work spared
+            self._aid_top = top
+            self.aid_plot.setYRange(0, top * 1.12, padding=0)
+            for shade, plot, _ in self._shades:
+                if plot is self.aid_plot:
+                    rect = shade.rect()
+                    shade.setRect(QRectF(rect.left(), -top, rect.width(), top * 3))
         # Without aid figures the aid plot shrinks and leaves the room to the strength.
         self.aid_plot.setMaximumHeight(UNLIMITED if len(heights) else EMPTY_AID_HEIGHT)
         self.aid_empty.setVisible(bool(self._state.selection) and not len(heights))
@@ -911,6 +916,9 @@ class ChartsView(QWidget):
         # than every year, and the time axis keeps its picture of each such range.
         low = max(first, min(low, math.floor(self._state.year / 5) * 5.0))
         self._x_range = (low, last)
+        if self._x_range == self._x_range_set:
+            return  # pyqtgraph works a range out again (~0.1 ms a view) even unchanged
+        self._x_range_set = self._x_range
         # Both set rather than linked: pyqtgraph's link maps the range through the
         # views' screen geometry in Python at every change, for views of equal width.
         for plot in (self.strength_plot, self.aid_plot):
