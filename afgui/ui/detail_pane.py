@@ -688,8 +688,9 @@ def write_body(document: QTextDocument, body: Body, font: QFont) -> None:
     cursor.endEditBlock()
 
 
-def write_fact(cursor: QTextCursor, timeline: Timeline, index: int) -> None:
-    """Add the ``index``-th fact of ``timeline`` at ``cursor``, the end of a body."""
+def write_fact(cursor: QTextCursor, timeline: Timeline, index: int) -> int:
+    """Add the ``index``-th fact of ``timeline`` at ``cursor``, the end of a body; return
+    the length of its HTML."""
     # The first fact added reads the window's facts (WindowFacts).
     fact = timeline.facts[index]
     highlighted = fact_is_of_year(fact, timeline.year)
@@ -698,6 +699,7 @@ def write_fact(cursor: QTextCursor, timeline: Timeline, index: int) -> None:
     cursor.insertBlock(fact_block_format(highlighted=highlighted, first=not index))
     cursor.insertHtml(html)
     cursor.endEditBlock()
+    return len(html)
 
 
 def _fact_html(
@@ -997,8 +999,9 @@ class DetailPane(QWidget):
     body (the explanation, which queries the partner's facts, and the timeline) follows
     a new selection at once but a year or side change only once the year has stood
     still for :data:`BODY_DELAY_MS`, so dragging the slider or playing stays smooth.
-    Read from the top, a long timeline is laid out in steps after the paint; a year or
-    side change holds those steps until the body follows it.
+    Read from the top, the body lays out at once only what the pane shows, the rest of
+    it (the explanation's other rows, the aid figures, the timeline) in steps after the
+    paint; a year or side change holds those steps until the body follows it.
     """
 
     def __init__(
@@ -1298,29 +1301,45 @@ class DetailPane(QWidget):
 
     def _fill_view(self) -> None:
         """Lay out the body's first paragraphs, as many as the pane shows (and one more,
-        so that the scroll bar stays: hiding it would lay the text out again wider)."""
+        so that the scroll bar stays: hiding it would lay the text out again wider).
+
+        They are added in rounds of about a screenful of text, each laid out once at its
+        end (a paragraph added alone is laid out, and the pane told, at once: a short
+        body's dozen pieces cost twice a whole document's layout that way)."""
         document = self.browser.document()
         layout = document.documentLayout()
         viewport = self.browser.viewport()
         # Unshown, the document is not laid out (it has no width yet): nothing to fill.
         height = viewport.height() if viewport.isVisible() else 0
+        metrics = self.browser.fontMetrics()
+        screenful = (height // metrics.lineSpacing()) * (
+            viewport.width() // max(1, metrics.averageCharWidth())
+        )
+        cursor = QTextCursor(document)
         while self._still_to_add():
-            self._add_one()
+            cursor.beginEditBlock()
+            added = 0
+            while self._still_to_add() and added <= screenful:
+                added += self._add_one()
+            cursor.endEditBlock()
             if layout.blockBoundingRect(document.lastBlock()).bottom() > height or height <= 0:
                 break
 
-    def _add_one(self) -> None:
+    def _add_one(self) -> int:
         """Add the body's next paragraph: the head's (the explanation, the aid figures,
-        the timeline's heading), then the timeline's facts, then what follows them."""
+        the timeline's heading), then the timeline's facts, then what follows them;
+        return about how many characters of text it holds (its HTML's length)."""
         cursor = QTextCursor(self.browser.document())
         cursor.movePosition(QTextCursor.MoveOperation.End)
         if self._pieces:
-            write_piece(cursor, self._pieces.pop(0), self._columns)
-        elif self._to_add:
-            write_fact(cursor, self._timeline, self._to_add.pop(0))
-        elif self._tail_to_add:
-            write_piece(cursor, self._tail_to_add, self._columns)
-            self._tail_to_add = ""
+            piece = self._pieces.pop(0)
+            write_piece(cursor, piece, self._columns)
+            return len(piece) if isinstance(piece, str) else len(piece.summary + piece.detail)
+        if self._to_add:
+            return write_fact(cursor, self._timeline, self._to_add.pop(0))
+        tail, self._tail_to_add = self._tail_to_add, ""
+        write_piece(cursor, tail, self._columns)
+        return len(tail)
 
     def _add_facts(self) -> None:
         """Add the next paragraphs of a body being laid out in steps (see refresh_body),
@@ -1342,10 +1361,6 @@ class DetailPane(QWidget):
         self._to_add = []
         self._tail_to_add = ""
         self._timeline = Timeline()
-
-    def _render_body_of(self, code: str) -> BodyHtml:
-        """The body of ``code`` at the year and side as one whole HTML document."""
-        return self._body_of(code).parts()
 
     def _body_of(self, code: str) -> Body:
         year = self._state.year
