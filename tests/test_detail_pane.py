@@ -114,7 +114,7 @@ def test_a_why_rows_text_is_shown_as_text(qapp) -> None:
     (the body's text form) escapes it."""
     row = detail_pane.WhyRow("+1", "1997", HOSTILE_TEXT, "weight <1>", first=True, last=True)
     document = QTextDocument()
-    detail_pane.write_body(document, detail_pane.Body.of([row]), document.defaultFont())
+    detail_pane.write_body(document, detail_pane.Body((row,)), document.defaultFont())
     assert document.toPlainText() == f"\t+1\t1997\t{HOSTILE_TEXT}\nweight <1>"
     assert "<script>" not in row.html and "&lt;script&gt;" in row.html
 
@@ -403,7 +403,7 @@ def test_the_why_rows_line_up_in_three_columns(qapp) -> None:
     document = QTextDocument()
     document.setTextWidth(320)
     font = document.defaultFont()
-    detail_pane.write_body(document, detail_pane.Body.of(rows), font)
+    detail_pane.write_body(document, detail_pane.Body(tuple(rows)), font)
     assert document.size().height() > 0  # laid out
     sign_ends, date_starts, summary_starts, wrapped = [], [], [], []
     block = document.begin()

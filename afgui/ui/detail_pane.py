@@ -312,26 +312,21 @@ class Timeline:
 
 @dataclass(frozen=True, slots=True)
 class Body:
-    """The body as :func:`render_body` makes it: the HTML before and after the
-    timeline's facts, and the facts, made into HTML when asked (:class:`Timeline`)."""
+    """The body as :func:`render_body` makes it: what comes before the timeline's facts
+    (the head), the facts, made into HTML when asked (:class:`Timeline`), and the HTML
+    after them."""
 
-    head: str
+    #: The head: pieces of HTML (each one or a few paragraphs), "why" rows and the aid
+    #: figures, each made into a document's paragraphs when it is laid out.
+    pieces: tuple[Piece, ...] = ()
     timeline: Timeline = field(default_factory=Timeline)
     tail: str = ""
-    #: The head as pieces of HTML (each one or a few paragraphs) and "why" rows.
-    pieces: tuple[str | WhyRow, ...] = ()
 
-    @classmethod
-    def of(
-        cls, pieces: Sequence[str | WhyRow], timeline: Timeline | None = None, tail: str = ""
-    ) -> Body:
-        """The body whose head is ``pieces``, then ``timeline``'s facts, then ``tail``."""
-        html = "".join(piece if isinstance(piece, str) else piece.html for piece in pieces)
-        return cls(
-            f"<html><head><style>{_style()}</style></head><body>{html}",
-            timeline or Timeline(),
-            tail,
-            tuple(pieces),
+    @property
+    def head(self) -> str:
+        """The head as HTML: the document's opening and everything before the facts."""
+        return _opening() + "".join(
+            piece if isinstance(piece, str) else piece.html for piece in self.pieces
         )
 
     def parts(self, facts: int | None = None) -> BodyHtml:
@@ -395,13 +390,13 @@ def render_body(
     """
     # The head's paragraphs, each piece one or a few, so that they can be laid out as
     # they come into view (DetailPane._fill_view).
-    out: list[str | WhyRow] = []
+    out: list[Piece] = []
     if not code:
         out.append(
             "<p class='muted'>Select a partner on the map or in the list to see its relation "
             "with Afghanistan in this year and the facts it rests on.</p>"
         )
-        return Body.of(out)
+        return Body(tuple(out))
     value = explanation.value if explanation else None
     contributions = explanation.contributions if explanation else ()
     out.append(f"<h2>Why {esc(strength_text(value)) if value is not None else 'no value'}</h2>")
@@ -449,20 +444,8 @@ def render_body(
             )
             shown_points = points[start:end]
         else:
-            start, end, shown_points = aid_start, aid_start + len(aid), list(aid)
-        # Lines of one paragraph, not table rows: Qt lays a table of 60 rows out in
-        # ~15 ms, which a selection of a partner with many figures paid every time.
-        lines: list[str] = []
-        if start:
-            lines.append(f"<span class='faint'>… {start} earlier not shown</span>")
-        for point in shown_points:
-            label = theme.AMOUNT_LABELS.get(point.amount_kind, str(point.amount_kind))
-            figure = esc(amount_text(point.amount, point.currency, approximate=point.approximate))
-            line = f"{point.year}&nbsp;&nbsp; <b>{figure}</b>&nbsp;&nbsp; {esc(label)}"
-            lines.append(line if point.year <= year else f"<span class='faint'>{line}</span>")
-        if end < aid_total:
-            lines.append(f"<span class='faint'>… {aid_total - end} later not shown</span>")
-        out.append(f"<h2>Aid figures</h2><p style='margin:0'>{'<br>'.join(lines)}</p>")
+            start, shown_points = aid_start, list(aid)
+        out.append(AidFigures(tuple(shown_points), start, aid_total, year))
 
     if facts_total is None:
         # ``facts`` are in time order, undated last: the window is centred on the year's end.
@@ -489,13 +472,47 @@ def render_body(
         shown_facts = tuple(shown_facts)
     timeline = Timeline(shown_facts, year, side, sources, names, code)
     tail = f"<div class='faint'>… {count - end} later facts not shown.</div>" if end < count else ""
-    return Body.of(out, timeline, tail)
+    return Body(tuple(out), timeline, tail)
 
 
 def nearest_window(position: int, length: int, limit: int) -> tuple[int, int]:
     """The slice ``[start, end)`` of at most ``limit`` items centred on ``position``."""
     start = max(0, min(position - limit // 2, length - limit))
     return start, min(length, start + limit)
+
+
+def _opening() -> str:
+    """The body's HTML up to its content: the style sheet."""
+    return f"<html><head><style>{_style()}</style></head><body>"
+
+
+@dataclass(frozen=True, slots=True)
+class AidFigures:
+    """The aid figures shown at ``year``: ``points``, from the ``start``-th of ``total``.
+    Made into HTML when laid out, mostly after the paint (sixty figures' HTML took
+    ~0.4 ms of a selection at a million facts)."""
+
+    points: tuple[AidPoint, ...]
+    start: int
+    total: int
+    year: int
+
+    @property
+    def html(self) -> str:
+        # Lines of one paragraph, not table rows: Qt lays a table of 60 rows out in
+        # ~15 ms, which a selection of a partner with many figures paid every time.
+        lines: list[str] = []
+        if self.start:
+            lines.append(f"<span class='faint'>… {self.start} earlier not shown</span>")
+        for point in self.points:
+            label = theme.AMOUNT_LABELS.get(point.amount_kind, str(point.amount_kind))
+            figure = esc(amount_text(point.amount, point.currency, approximate=point.approximate))
+            line = f"{point.year}&nbsp;&nbsp; <b>{figure}</b>&nbsp;&nbsp; {esc(label)}"
+            lines.append(line if point.year <= self.year else f"<span class='faint'>{line}</span>")
+        end = self.start + len(self.points)
+        if end < self.total:
+            lines.append(f"<span class='faint'>… {self.total - end} later not shown</span>")
+        return f"<h2>Aid figures</h2><p style='margin:0'>{'<br>'.join(lines)}</p>"
 
 
 #: The space right of a "why" row's contribution and of its date, and right of the row.
@@ -543,6 +560,10 @@ class WhyRow:
         return f"<p>{self.runs}</p>"
 
 
+#: A piece of a body's head (see Body.pieces).
+Piece = str | WhyRow | AidFigures
+
+
 @dataclass(frozen=True, slots=True)
 class WhyColumns:
     """Where a body's "why" rows put their columns, as its table did: the contributions
@@ -554,7 +575,7 @@ class WhyColumns:
     date_width: int = 0
 
     @classmethod
-    def of(cls, pieces: Sequence[str | WhyRow], font: QFont) -> WhyColumns:
+    def of(cls, pieces: Sequence[Piece], font: QFont) -> WhyColumns:
         """The columns of the rows among ``pieces``, shown in ``font``."""
         rows = [piece for piece in pieces if isinstance(piece, WhyRow)]
         if not rows:
@@ -624,7 +645,7 @@ def _row_formats(ink: str, muted: str, faint: str) -> tuple[QTextCharFormat, ...
     return formats
 
 
-def write_piece(cursor: QTextCursor, piece: str | WhyRow, columns: WhyColumns) -> None:
+def write_piece(cursor: QTextCursor, piece: Piece, columns: WhyColumns) -> int:
     """Add ``piece`` of a body's head (:attr:`Body.pieces`) at ``cursor``, the end of its
     document, in paragraphs of its own (into the document's only one if it is empty).
 
@@ -633,7 +654,8 @@ def write_piece(cursor: QTextCursor, piece: str | WhyRow, columns: WhyColumns) -
     format, and merges into it if it has text. So a piece after the first is inserted
     into a paragraph given the format its first paragraph has in an empty document. A
     row is written as text runs, not parsed from HTML (~0.3 ms a row), into a paragraph
-    with the format of its columns (:class:`WhyColumns`).
+    with the format of its columns (:class:`WhyColumns`). Returns about how many
+    characters it added (a row's text, a piece's HTML).
     """
     document = cursor.document()
     if isinstance(piece, WhyRow):
@@ -646,14 +668,15 @@ def write_piece(cursor: QTextCursor, piece: str | WhyRow, columns: WhyColumns) -
         for text, run in columns.runs(piece):
             cursor.insertText(text, run)
         cursor.endEditBlock()
-        return
+        return len(piece.summary) + len(piece.detail)
+    html = piece if isinstance(piece, str) else piece.html
     if document.isEmpty():
-        cursor.insertHtml(piece)
-        return
+        cursor.insertHtml(html)
+        return len(html)
     # Parsed with the document's style sheet, as insertHtml would.
-    fragment = QTextDocumentFragment.fromHtml(piece, document)
+    fragment = QTextDocumentFragment.fromHtml(html, document)
     # The pieces start with a few kinds of paragraph (a heading, a faint line ...).
-    opening = (piece[: piece.find(">") + 1], document.defaultStyleSheet())
+    opening = (html[: html.find(">") + 1], document.defaultStyleSheet())
     formats = _FIRST_FORMATS.get(opening)
     if formats is None:
         alone = QTextDocument()
@@ -664,6 +687,7 @@ def write_piece(cursor: QTextCursor, piece: str | WhyRow, columns: WhyColumns) -
     cursor.insertBlock(*formats)
     cursor.insertFragment(fragment)
     cursor.endEditBlock()
+    return len(html)
 
 
 #: The formats of a piece's first paragraph by its opening tag and the style sheet.
@@ -1018,8 +1042,8 @@ class DetailPane(QWidget):
         self._partners = frozenset(relations.partners())
         self._names = {actor.code: actor.name for actor in catalog.actors}
         self._shown = ""
-        # The HTML set in the body (its first part, while a timeline is being added), and
-        # what it was made from (see refresh_body).
+        # The opening of the body's HTML as last written (its style sheet), and what the
+        # body was made from (see refresh_body).
         self._body_html = ""
         self._body_key: object = None
         self._header = Header("")
@@ -1062,7 +1086,7 @@ class DetailPane(QWidget):
         self._body_timer.timeout.connect(self.refresh_body)
         # What is still to add to a body laid out in steps: the head's pieces, the
         # timeline's facts (by index) and what follows them.
-        self._pieces: list[str | WhyRow] = []
+        self._pieces: list[Piece] = []
         self._columns = WhyColumns()
         self._timeline = Timeline()
         #: Indices of the timeline's facts still to be added, in order.
@@ -1224,7 +1248,7 @@ class DetailPane(QWidget):
         compare = self._state.compare if code else ""
         body = self._body_of(code)
         key: object
-        compared_body = Body("")
+        compared_body = Body()
         compared = ""
         if compare:
             # The compared partner's body under its own heading (the section without a
@@ -1235,7 +1259,7 @@ class DetailPane(QWidget):
         else:
             # The body's HTML follows from these (the names and sources do not change):
             # comparing them spares making every fact of the timeline into HTML now.
-            key = (code, body.head, body.tail, body.timeline)
+            key = (code, body.pieces, body.tail, body.timeline)
         if self._same_body(key):
             if self._adding_held:  # back at the year whose timeline was being added
                 self._adding_held = False
@@ -1262,7 +1286,7 @@ class DetailPane(QWidget):
             # bar: at a million facts the explanation's twelve rows and sixty aid
             # figures took ~7 ms), the timeline's facts each made into HTML only then.
             # A reader further down gets the whole body at once, so that the place is kept.
-            self._body_html = body.head
+            self._body_html = _opening()
             self._pieces = list(body.pieces)
             self._columns = WhyColumns.of(body.pieces, font)
             self._timeline = timeline
@@ -1277,7 +1301,7 @@ class DetailPane(QWidget):
                 else:  # no paint to wait for
                     self._add_timer.start()
         else:
-            self._body_html = body.head
+            self._body_html = _opening()
             with self.browser.scroll_bar_held():
                 self.browser.clear()
                 write_body(self.browser.document(), body, font)
@@ -1288,7 +1312,7 @@ class DetailPane(QWidget):
                     write_body(self.browser.document(), compared_body, font)
         self.browser.verticalScrollBar().setValue(scroll)
 
-    def _same_body(self, key: str | tuple[str, str, str, Timeline]) -> bool:
+    def _same_body(self, key: str | tuple[str, tuple[Piece, ...], str, Timeline]) -> bool:
         """Whether ``key`` (see refresh_body) gives the body shown: the timelines are
         compared last, so a new partner's facts are not read for it."""
         old = self._body_key
@@ -1320,26 +1344,42 @@ class DetailPane(QWidget):
             cursor.beginEditBlock()
             added = 0
             while self._still_to_add() and added <= screenful:
-                added += self._add_one()
+                added += self._add_one(screenful - added)
             cursor.endEditBlock()
             if layout.blockBoundingRect(document.lastBlock()).bottom() > height or height <= 0:
                 break
 
-    def _add_one(self) -> int:
+    def _add_one(self, budget: int = 0) -> int:
         """Add the body's next paragraph: the head's (the explanation, the aid figures,
-        the timeline's heading), then the timeline's facts, then what follows them;
-        return about how many characters of text it holds (its HTML's length)."""
+        the timeline's heading), then the timeline's facts, then what follows them; or,
+        up to about ``budget`` characters, the next run of them written as HTML, as one
+        piece (each piece of HTML inserted costs a document of its own to parse it).
+        Return about how many characters it added."""
         cursor = QTextCursor(self.browser.document())
         cursor.movePosition(QTextCursor.MoveOperation.End)
+        if self._pieces and isinstance(self._pieces[0], WhyRow):
+            return write_piece(cursor, self._pieces.pop(0), self._columns)
+        run: list[str] = []
+        size = 0
+        while size <= budget and (html := self._next_html()) is not None:
+            run.append(html)
+            size += len(html)
+        return write_piece(cursor, "".join(run), self._columns)
+
+    def _next_html(self) -> str | None:
+        """The next paragraphs to add as HTML, taken off what is still to add; None if
+        the next is a "why" row or nothing is left."""
         if self._pieces:
-            piece = self._pieces.pop(0)
-            write_piece(cursor, piece, self._columns)
-            return len(piece) if isinstance(piece, str) else len(piece.summary + piece.detail)
+            piece = self._pieces[0]
+            if isinstance(piece, WhyRow):
+                return None
+            self._pieces.pop(0)
+            return piece if isinstance(piece, str) else piece.html
         if self._to_add:
-            return write_fact(cursor, self._timeline, self._to_add.pop(0))
+            # The first fact made into HTML reads the window's facts (WindowFacts).
+            return self._timeline.html(self._to_add.pop(0))
         tail, self._tail_to_add = self._tail_to_add, ""
-        write_piece(cursor, tail, self._columns)
-        return len(tail)
+        return tail or None
 
     def _add_facts(self) -> None:
         """Add the next paragraphs of a body being laid out in steps (see refresh_body),
