@@ -441,3 +441,21 @@ def test_an_unchanged_range_is_not_set_again(
     assert charts.aid_plot.getViewBox().viewRange()[1][1] == pytest.approx(2000 * 1.12)
     charts._state.select("PAK")  # another start and other figures
     assert sorted(set(ranges)) == ["aid", "strength"]
+
+
+def test_the_lines_pens_follow_the_theme_and_the_side(qapp, charts: ChartsView) -> None:
+    """Kept across selections, the pens are drawn again for a new theme or side."""
+    charts._state.select("PAK")
+    charts._state.select("JPN")
+    viewed = charts._state.side
+    assert charts.pen_of(viewed).color().rgb() == theme.SIDE_COLOURS[viewed.value].rgb()
+    try:
+        theme.apply_theme(qapp, theme.Scheme.DARK)
+        assert charts.pen_of(viewed).color().rgb() == theme.DARK.side_colours[viewed.value].rgb()
+        charts._state.set_side("government")
+        assert charts.pen_of(ViewSide.GOVERNMENT).widthF() > charts.pen_of(viewed).widthF()
+    finally:
+        theme.apply_theme(qapp, theme.Scheme.LIGHT)
+    assert charts.pen_of(ViewSide.GOVERNMENT).color().rgb() == (
+        theme.LIGHT.side_colours["government"].rgb()
+    )
