@@ -696,34 +696,28 @@ _FIRST_FORMATS: dict[tuple[str, str], tuple[QTextBlockFormat, QTextCharFormat]] 
 
 def write_body(document: QTextDocument, body: Body, font: QFont) -> None:
     """Add the whole of ``body`` to the end of ``document`` (at once: one layout), the
-    way the pane adds it in steps. ``font`` is the document's text font; the pieces of
+    way the pane adds it in steps, each run of HTML between "why" rows (the timeline's
+    facts with it) as one piece. ``font`` is the document's text font; the pieces of
     HTML take the document's style sheet (:func:`_style`)."""
     cursor = QTextCursor(document)
     cursor.movePosition(QTextCursor.MoveOperation.End)
     cursor.beginEditBlock()
     columns = WhyColumns.of(body.pieces, font)
+    run: list[str] = []
     for piece in body.pieces:
-        write_piece(cursor, piece, columns)
+        if isinstance(piece, WhyRow):
+            if run:
+                write_piece(cursor, "".join(run), columns)
+                run.clear()
+            write_piece(cursor, piece, columns)
+        else:
+            run.append(piece if isinstance(piece, str) else piece.html)
     timeline = body.timeline
-    for index in range(len(timeline.facts)):
-        write_fact(cursor, timeline, index)
-    if body.tail:
-        write_piece(cursor, body.tail, columns)
+    run += [timeline.html(index) for index in range(len(timeline.facts))]
+    run.append(body.tail)
+    if any(run):
+        write_piece(cursor, "".join(run), columns)
     cursor.endEditBlock()
-
-
-def write_fact(cursor: QTextCursor, timeline: Timeline, index: int) -> int:
-    """Add the ``index``-th fact of ``timeline`` at ``cursor``, the end of a body; return
-    the length of its HTML."""
-    # The first fact added reads the window's facts (WindowFacts).
-    fact = timeline.facts[index]
-    highlighted = fact_is_of_year(fact, timeline.year)
-    html = timeline.html(index)
-    cursor.beginEditBlock()
-    cursor.insertBlock(fact_block_format(highlighted=highlighted, first=not index))
-    cursor.insertHtml(html)
-    cursor.endEditBlock()
-    return len(html)
 
 
 def _fact_html(
@@ -788,21 +782,6 @@ def _fact_html(
         )
     parts.append("</p>")
     return "".join(parts)
-
-
-def fact_block_format(*, highlighted: bool, first: bool = False) -> QTextBlockFormat:
-    """The paragraph format of a timeline fact, as its HTML gives it (:func:`_fact_html`).
-
-    A fact added to the document by ``insertHtml`` takes the format of the paragraph it
-    is inserted into, so the pane sets it (see DetailPane._add_facts).
-    """
-    paragraph = QTextBlockFormat()
-    paragraph.setTopMargin(FACT_GAP_PX // 2 if first else FACT_GAP_PX)
-    paragraph.setBottomMargin(FACT_GAP_PX // 2)
-    paragraph.setRightMargin(FACT_RIGHT_PX)
-    if highlighted:
-        paragraph.setBackground(theme.HIGHLIGHT_ROW)
-    return paragraph
 
 
 #: The header's space between its key column and the values, and above its rows.
@@ -1278,14 +1257,14 @@ class DetailPane(QWidget):
         if self.browser.document().defaultStyleSheet() != style:
             # The pieces of HTML added take the document's style sheet (a theme's colours).
             self.browser.document().setDefaultStyleSheet(style)
-        if scroll == 0 and not compare:
-            # A pane shown from the top (a new partner's always is) lays out only what it
-            # shows, mostly the first rows of the explanation: the rest of it, the aid
-            # figures and the timeline follow a few at a time after the window has been
+        if not compare:
+            # The pane lays out only what it shows, down to the reader's place: from the
+            # top (a new partner's always is) mostly the first rows of the explanation.
+            # The rest follows a few paragraphs at a time after the window has been
             # painted (Qt lays out the whole document it is given, to size the scroll
             # bar: at a million facts the explanation's twelve rows and sixty aid
             # figures took ~7 ms), the timeline's facts each made into HTML only then.
-            # A reader further down gets the whole body at once, so that the place is kept.
+            # What is added below the place does not move it.
             self._body_html = _opening()
             self._pieces = list(body.pieces)
             self._columns = WhyColumns.of(body.pieces, font)
@@ -1294,7 +1273,7 @@ class DetailPane(QWidget):
             self._tail_to_add = body.tail
             with self.browser.scroll_bar_held():
                 self.browser.clear()
-                self._fill_view()
+                self._fill_view(scroll)
             if self._still_to_add():
                 if self.browser.viewport().isVisible():
                     self._adding_after_paint = True
@@ -1323,30 +1302,37 @@ class DetailPane(QWidget):
     def _still_to_add(self) -> bool:
         return bool(self._pieces) or bool(self._to_add) or bool(self._tail_to_add)
 
-    def _fill_view(self) -> None:
-        """Lay out the body's first paragraphs, as many as the pane shows (and one more,
-        so that the scroll bar stays: hiding it would lay the text out again wider).
+    def _fill_view(self, scroll: int = 0) -> None:
+        """Lay out the body's first paragraphs, as many as the pane shows scrolled down by
+        ``scroll`` pixels (and one more, so that the scroll bar stays: hiding it would lay
+        the text out again wider).
 
-        They are added in rounds of about a screenful of text, each laid out once at its
-        end (a paragraph added alone is laid out, and the pane told, at once: a short
-        body's dozen pieces cost twice a whole document's layout that way)."""
+        They are added in rounds of about as much text as the height still to fill holds
+        (a screenful at least), each laid out once at its end (a paragraph added alone is
+        laid out, and the pane told, at once: a short body's dozen pieces cost twice a
+        whole document's layout that way)."""
         document = self.browser.document()
         layout = document.documentLayout()
         viewport = self.browser.viewport()
         # Unshown, the document is not laid out (it has no width yet): nothing to fill.
         height = viewport.height() if viewport.isVisible() else 0
         metrics = self.browser.fontMetrics()
-        screenful = (height // metrics.lineSpacing()) * (
-            viewport.width() // max(1, metrics.averageCharWidth())
-        )
+        # Characters per pixel of height: the lines a pixel holds, the characters a line.
+        density = viewport.width() / max(1, metrics.averageCharWidth()) / metrics.lineSpacing()
+        screenful = int(height * density)
+        if height > 0:
+            height += scroll
         cursor = QTextCursor(document)
+        bottom = 0.0
         while self._still_to_add():
+            budget = max(screenful, int((height - bottom) * density))
             cursor.beginEditBlock()
             added = 0
-            while self._still_to_add() and added <= screenful:
-                added += self._add_one(screenful - added)
+            while self._still_to_add() and added <= budget:
+                added += self._add_one(budget - added)
             cursor.endEditBlock()
-            if layout.blockBoundingRect(document.lastBlock()).bottom() > height or height <= 0:
+            bottom = layout.blockBoundingRect(document.lastBlock()).bottom()
+            if bottom > height or height <= 0:
                 break
 
     def _add_one(self, budget: int = 0) -> int:
