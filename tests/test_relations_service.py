@@ -122,6 +122,15 @@ def test_values_at_covers_every_partner(service: RelationsService) -> None:
     assert cells is service.values_at(2002, GOV)
 
 
+def test_series_values_are_the_series_with_gaps_as_nan(service: RelationsService) -> None:
+    for partner in service.partners():
+        for side in ViewSide:
+            _, values = service.series(partner, side)
+            array = service.series_values(partner, side)
+            assert array.shape == (len(values),)
+            assert [None if math.isnan(v) else v for v in array.tolist()] == list(values)
+
+
 def test_explain_sums_to_the_value(service: RelationsService) -> None:
     explanation = service.explain("PAK", 1997, BOTH)
     assert explanation.status is DiplomaticStatus.RECOGNITION

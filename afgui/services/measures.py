@@ -186,6 +186,11 @@ class RelationsService:
         column = self._values[p, :, _SIDES.index(side)]
         return self._years, tuple(None if math.isnan(v) else float(v) for v in column)
 
+    def series_values(self, partner: str, side: ViewSide) -> npt.NDArray[np.float64]:
+        """:meth:`series`'s values as an array (a copy), NaN where there is no data."""
+        p, _ = self._locate(partner, self._first_year)
+        return np.array(self._values[p, :, _SIDES.index(side)], dtype=np.float64)
+
     def status_series(
         self, partner: str, side: ViewSide
     ) -> tuple[Sequence[int], Sequence[DiplomaticStatus | None]]:

@@ -91,11 +91,6 @@ def _shade_colour(tints: Sequence[tuple[int, AfghanSide]]) -> QColor:
     return QColor.fromRgbF(red, green, blue)
 
 
-def series_array(values: Sequence[float | None]) -> np.ndarray:
-    """Values with gaps: None becomes NaN so the line breaks there."""
-    return np.array([math.nan if value is None else float(value) for value in values])
-
-
 #: Each amount kind's place in a year's group of bars, by the kind's code in the columns.
 _SLOTS = np.array([AMOUNT_ORDER.index(kind) for kind in AmountKind], dtype=np.int64)
 
@@ -686,11 +681,11 @@ class ChartsView(QWidget):
         else:
             self._series = {}
             for side in LINE_SIDES:
-                years, values = self._relations.series(code, side)
-                array = series_array(values)
+                # NaN where there is no data, so the line breaks there.
+                array = self._relations.series_values(code, side)
                 self._series[side] = array
                 # A bar-like step per year: the value holds from the start to the end of it.
-                self.lines[side].setData(np.asarray(years, dtype=float) + 0.5, array)
+                self.lines[side].setData(self._years + 0.5, array)
             self._aid = self._relations.aid_columns(code)
         self.placeholder.setVisible(not code)
         self._on_compare(self._state.compare)
@@ -700,8 +695,7 @@ class ChartsView(QWidget):
         self._compare_aid = AidColumns.empty()
         if code and self._state.selection:
             for side in LINE_SIDES:
-                _, values = self._relations.series(code, side)
-                self._compare_series[side] = series_array(values)
+                self._compare_series[side] = self._relations.series_values(code, side)
             self._compare_aid = self._relations.aid_columns(code)
         self.title.setText(self.title_text())
         self._update_aid()

@@ -247,11 +247,11 @@ class WorldMapView(QWidget):
         self._hover_sprite: _Sprite | None = None
         self._legend_sprite: _Sprite | None = None
         self._hatch_cache: tuple[int, int, int, int, npt.NDArray[np.intp]] | None = None
-        # Each country's coverage for the view transform and pixel ratio of the key, for
+        # Each country's coverage for the view transform, pixel ratio and size of the key, for
         # outlines (selection, hover); the heaviest worked out when idle, others as drawn.
         # None: off the widget. Full: the budget is spent, nothing more is worked out.
         self._coverages: dict[str, _Coverage | None] = {}
-        self._coverage_key: tuple[QTransform, float] | None = None
+        self._coverage_key: tuple[QTransform, float, QSize] | None = None
         self._coverage_full = False
         self._heavy_codes = tuple(
             shape.code
@@ -1033,8 +1033,9 @@ class WorldMapView(QWidget):
     # ----------------------------------------------------------------- outline coverage
 
     def _current_coverages(self) -> dict[str, _Coverage | None]:
-        """The kept coverages, emptied first if the view has moved or the ratio changed."""
-        key = (self._transform(), self.devicePixelRatioF())
+        """The kept coverages, emptied first if the view has moved, or the widget's size
+        (they are clipped to it) or pixel ratio has changed."""
+        key = (self._transform(), self.devicePixelRatioF(), self.size())
         if key != self._coverage_key:
             self._coverages = {}
             self._coverage_key = key
