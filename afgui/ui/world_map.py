@@ -91,6 +91,9 @@ _BOX_SHARE = 0.12
 #: ID raster is dilated by a pixel into the ocean, and bounds are rounded outwards.
 _BOX_MARGIN = 2
 _TABLE_SIZE = 256
+#: The composite is opaque (every colour of the table is), so it is kept without
+#: alpha: Qt then copies it to the window where it blended it pixel by pixel.
+_COMPOSITE_FORMAT = QImage.Format.Format_RGB32
 #: Countries whose outline has at least this many path elements have their coverage
 #: worked out while the window is idle (:meth:`WorldMapView._warm_next_coverage`): the
 #: antialiased fill is most of an outline's cost and grows with the path (Canada's 9 045
@@ -857,7 +860,7 @@ class WorldMapView(QWidget):
         self._stale_boxes = []
         ids = layers.ids
         ids.setColorTable(self._table.tolist())
-        composite = ids.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+        composite = ids.convertToFormat(_COMPOSITE_FORMAT)
         self._hatch(composite, layers.hatch_pixels, layers.hatch_ids)
         painter = QPainter(composite)
         painter.drawImage(0, 0, layers.overlay)
@@ -877,7 +880,7 @@ class WorldMapView(QWidget):
         region = QRegion()
         for box in dict.fromkeys((box.x(), box.y(), box.width(), box.height()) for box in boxes):
             left, top, box_width, box_height = box
-            part = ids.copy(*box).convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+            part = ids.copy(*box).convertToFormat(_COMPOSITE_FORMAT)
             pixels[top : top + box_height, left : left + box_width] = _pixels(part, np.uint32)
             if hatch is not None:
                 # The stripes' pixels are in row order: those of the box's rows, then
