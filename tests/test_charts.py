@@ -271,6 +271,19 @@ def test_a_theme_change_recolours_the_cursor_and_the_shades(qapp, charts: Charts
     assert shade.brush().color() == light_shade
 
 
+class _PaintCount(QObject):
+    """Adds the object name of each widget it watches to ``paints`` when it paints."""
+
+    def __init__(self, paints: list[str]) -> None:
+        super().__init__()
+        self.paints = paints
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Paint:
+            self.paints.append(watched.objectName())
+        return False
+
+
 def test_a_selection_lays_the_title_out_before_the_paint(qtbot, charts: ChartsView) -> None:
     """A new title, wider or narrower, is laid out with the selection: laid out after the
     paint, it had the title and the legend painted a second time."""
@@ -278,14 +291,7 @@ def test_a_selection_lays_the_title_out_before_the_paint(qtbot, charts: ChartsVi
     qtbot.waitUntil(lambda: not charts.title.text().startswith("Over"), timeout=2000)
     QApplication.processEvents()
     paints: list[str] = []
-
-    class PaintCount(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-            if event.type() == QEvent.Type.Paint:
-                paints.append(watched.objectName())
-            return False
-
-    counter = PaintCount()
+    counter = _PaintCount(paints)
     charts.title.setObjectName("title")
     charts.title.installEventFilter(counter)
     before = charts.title.width()
@@ -389,14 +395,7 @@ def test_a_new_legend_is_painted_once(qtbot, charts: ChartsView) -> None:
         QApplication.sendPostedEvents()
         QApplication.processEvents()
     paints: list[str] = []
-
-    class PaintCount(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-            if event.type() == QEvent.Type.Paint:
-                paints.append(watched.objectName())
-            return False
-
-    counter = PaintCount()
+    counter = _PaintCount(paints)
     charts.legend.setObjectName("legend")
     charts.legend.installEventFilter(counter)
     changes = {

@@ -145,6 +145,19 @@ def _ink_in(picture: QPicture, colour: QColor) -> bool:
     )
 
 
+def _picture_drawn(axis: pg.AxisItem, scene: pg.GraphicsScene) -> QPicture:
+    """The picture ``axis`` paints from, once ``scene`` is ready to paint."""
+    scene.prepareForPaint()
+    image = QImage(1, 1, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        axis.paint(painter, None, None)
+    finally:
+        painter.end()
+    assert axis.picture is not None
+    return axis.picture
+
+
 def test_pictures_of_past_ranges_are_kept_until_the_style_changes(qtbot: QtBot) -> None:
     axis = YearAxis()
     plot = _plot_with(qtbot, axis, 600)
@@ -152,15 +165,7 @@ def test_pictures_of_past_ranges_are_kept_until_the_style_changes(qtbot: QtBot) 
 
     def drawn_at(low: int) -> QPicture:
         plot.setXRange(low, 2024, padding=0)
-        scene.prepareForPaint()
-        image = QImage(1, 1, QImage.Format.Format_ARGB32)
-        painter = QPainter(image)
-        try:
-            axis.paint(painter, None, None)
-        finally:
-            painter.end()
-        assert axis.picture is not None
-        return axis.picture
+        return _picture_drawn(axis, scene)
 
     first = drawn_at(1950)
     assert drawn_at(1990) is not first
@@ -241,15 +246,7 @@ def test_a_value_axis_keeps_its_pictures_per_height(qtbot: QtBot) -> None:
     def drawn_at(height: int) -> QPicture:
         widget.resize(400, height)
         qtbot.waitUntil(lambda: abs(axis.geometry().height() - (height - 30)) < 30)
-        plot.scene().prepareForPaint()
-        image = QImage(1, 1, QImage.Format.Format_ARGB32)
-        painter = QPainter(image)
-        try:
-            axis.paint(painter, None, None)
-        finally:
-            painter.end()
-        assert axis.picture is not None
-        return axis.picture
+        return _picture_drawn(axis, plot.scene())
 
     first = drawn_at(300)
     shorter = drawn_at(180)
