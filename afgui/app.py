@@ -212,11 +212,12 @@ PAINT_THREADS_VARIABLE = "AFGUI_QT_PAINT_THREADS"
 def paint_on_one_thread(environ: MutableMapping[str, str] = os.environ) -> None:
     """Keep Qt's raster painting on the GUI thread, before the application is created.
 
-    Qt splits any fill taller than ~96 rows into bands of 64 rows, hands them to its GUI
-    thread pool and waits (``QT_THREAD_PARALLEL_FILLS`` in qdrawhelper.cpp). afgui's
-    fills are a few hundred rows of simple colour, so waking the pool's threads costs
-    more than it saves: on the two-core machine of docs/performance.md a selection at 1M
-    facts took a median 32-37 ms with the pool and 18-25 ms without, the same pixels.
+    Qt splits large fills, image conversions and scalings into bands, hands them to its
+    GUI thread pool and waits (``QT_THREAD_PARALLEL_FILLS`` in qdrawhelper.cpp; the map's
+    composite, an indexed image converted whole at a year jump, is one). afgui's images
+    are a few hundred rows, so waking the pool's threads costs more than it saves: on
+    the two-core machine of docs/performance.md a selection at 1M facts took a median
+    30-37 ms with the pool and 18-25 ms without, the same pixels.
     A user who sets ``QT_NO_GUI_THREADPOOL`` themselves, or ``AFGUI_QT_PAINT_THREADS=pool``,
     keeps their choice."""
     if environ.get(PAINT_THREADS_VARIABLE) != "pool":
