@@ -25,6 +25,7 @@ from afgui.services.measures import RelationsService, StrengthCell, ViewSide
 from afgui.ui import palette, theme
 from afgui.ui.partner_list import strength_text
 from afgui.ui.state import AppState
+from afgui.ui.steady_label import SteadyLabel
 from afgui.ui.world_map import WorldMapView
 
 #: The subject of the whole app, marked on the map rather than coloured.
@@ -129,10 +130,10 @@ class MapPanel(QWidget):
             shape for shape in (subject.map_shapes if subject else ()) if shape in self.map.codes
         )
 
-        self.title = QLabel(self)
+        self.reset_button = QPushButton("Reset view", self)
+        self.title = SteadyLabel(self, row=self.reset_button)
         self.title.setFont(theme.heading_font(self.font(), 1.1))
         self.title.setTextFormat(Qt.TextFormat.PlainText)
-        self.reset_button = QPushButton("Reset view", self)
         self.reset_button.setToolTip("Show the whole world again (double-click the map, or 0)")
         self.reset_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         hint = QLabel("Scroll to zoom · drag to pan · click a country", self)
