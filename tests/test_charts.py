@@ -16,10 +16,9 @@ from sqlalchemy import Engine
 from afgui.domain.model import Government
 from afgui.domain.vocab import AfghanSide, AmountKind
 from afgui.services.catalog import Catalog
-from afgui.services.fact_index import AidColumns
 from afgui.services.measures import ViewSide
 from afgui.ui import theme
-from afgui.ui.charts import LINE_SIDES, ChartsView, _shade_colour, kinds_present, main_currency
+from afgui.ui.charts import LINE_SIDES, ChartsView, _shade_colour
 from tests.window_support import make_state, services
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
@@ -324,38 +323,6 @@ def test_bars_keep_the_bounds_pyqtgraph_works_out(qtbot, charts: ChartsView) -> 
     qtbot.waitUntil(lambda: charts.graphics.width() < 700)
     charts.graphics.scene().prepareForPaint()
     assert bar.boundingRect() == pyqtgraphs()
-
-
-def _aid_columns(rng: np.random.Generator, size: int, currencies: int) -> AidColumns:
-    years = np.sort(rng.integers(1950, 2024, size)).astype(np.int16)
-    return AidColumns(
-        "X",
-        np.array([f"f{i}".encode() for i in range(size)]),
-        years,
-        rng.uniform(0, 5e9, size),
-        rng.integers(0, currencies, size).astype(np.int16),
-        rng.integers(0, len(AmountKind), size).astype(np.int8),
-        np.zeros(size, dtype=bool),
-        np.zeros(size, dtype=np.int16),
-        tuple(f"C{i}" for i in range(currencies)),
-        ("",),
-    )
-
-
-def test_the_main_currency_and_kinds_are_those_the_columns_give() -> None:
-    """Counted in the charts, they are what AidColumns' own (sorting) methods give,
-    ties between currencies included (broken by the first figure in year and kind
-    order)."""
-    rng = np.random.default_rng(7)
-    ties = 0
-    for trial in range(300):
-        aid = _aid_columns(rng, int(rng.integers(0, 12 if trial % 2 else 400)), 1 + trial % 4)
-        counts = aid.currency_counts()
-        expected = (next(iter(counts), "USD"), sum(list(counts.values())[1:]))
-        assert main_currency(aid) == expected
-        assert kinds_present(aid) == aid.kinds_present()
-        ties += len(counts) > 1 and len(set(list(counts.values())[:2])) == 1
-    assert ties > 10  # ties were tried
 
 
 def test_a_years_bars_share_its_width_in_the_order_of_the_kinds(charts: ChartsView) -> None:

@@ -189,15 +189,32 @@ class AidColumns:
         return start, self._points(np.arange(start, end, dtype=np.intp))
 
     def kinds_present(self) -> frozenset[AmountKind]:
-        return frozenset(_AMOUNT_KINDS[int(code)] for code in np.unique(self.kinds))
+        """The amount kinds the figures have (counted: the largest partner at 1M facts
+        has 20 000 figures, and the charts ask at every selection)."""
+        counts = np.bincount(np.asarray(self.kinds), minlength=len(_AMOUNT_KINDS))
+        return frozenset(kind for kind, count in zip(_AMOUNT_KINDS, counts, strict=False) if count)
 
-    def currency_counts(self) -> dict[str, int]:
-        """How many figures each currency has, most first; ties in the order of the
-        first figure of each in :meth:`points` (as ``Counter.most_common`` gives them)."""
-        in_order = self.currency_codes[np.lexsort((self.kinds, self.years))]
-        codes, first, counts = np.unique(in_order, return_index=True, return_counts=True)
-        order = sorted(range(len(codes)), key=lambda i: (-int(counts[i]), int(first[i])))
-        return {self.currencies[int(codes[i])]: int(counts[i]) for i in order}
+    def main_currency(self) -> tuple[str, int]:
+        """The currency most figures are in (``USD`` without figures) and how many figures
+        are in others. A tie goes to the currency of the first tied figure in
+        :meth:`points` order, as ``Counter.most_common`` over the points would have it.
+
+        Counted, and only the tied currencies' figures ordered: ordering every figure
+        took ~0.5 ms for the 20 000 of the largest partner at 1M facts.
+        """
+        if not len(self):
+            return "USD", 0
+        codes = np.asarray(self.currency_codes)
+        counts = np.bincount(codes, minlength=len(self.currencies))
+        most = int(counts.max())
+        tied = np.flatnonzero(counts == most)
+        if len(tied) == 1:
+            code = int(tied[0])
+        else:
+            rows = np.flatnonzero(np.isin(codes, tied))
+            order = np.lexsort((np.asarray(self.kinds)[rows], np.asarray(self.years)[rows]))
+            code = int(codes[rows[order[0]]])
+        return self.currencies[code], len(self) - most
 
     def in_currency(self, currency: str) -> npt.NDArray[np.bool_]:
         """Which figures are in ``currency``."""

@@ -95,36 +95,6 @@ def _shade_colour(tints: Sequence[tuple[int, AfghanSide]]) -> QColor:
 _SLOTS = np.array([AMOUNT_ORDER.index(kind) for kind in AmountKind], dtype=np.int64)
 
 
-def main_currency(aid: AidColumns) -> tuple[str, int]:
-    """The currency most of the figures are in (``USD`` without figures) and how many are
-    in others: the first of ``AidColumns.currency_counts`` and the sum of the rest.
-
-    Counted rather than sorted: ``currency_counts`` orders every figure (by year and
-    kind, ~0.5 ms for the 20 000 of the largest partner at 1M facts) only to break ties,
-    which here are broken over the tied currencies' figures alone.
-    """
-    if not len(aid):
-        return "USD", 0
-    codes = np.asarray(aid.currency_codes)
-    counts = np.bincount(codes, minlength=len(aid.currencies))
-    most = int(counts.max())
-    tied = np.flatnonzero(counts == most)
-    if len(tied) == 1:
-        code = int(tied[0])
-    else:
-        # The tied currency of the first figure in year, then kind, then column order.
-        rows = np.flatnonzero(np.isin(codes, tied))
-        first = rows[np.lexsort((np.asarray(aid.kinds)[rows], np.asarray(aid.years)[rows]))[0]]
-        code = int(codes[first])
-    return aid.currencies[code], len(aid) - most
-
-
-def kinds_present(aid: AidColumns) -> frozenset[AmountKind]:
-    """``AidColumns.kinds_present``, counted rather than by ``np.unique`` (a sort)."""
-    counts = np.bincount(np.asarray(aid.kinds), minlength=len(AmountKind))
-    return frozenset(kind for kind, count in zip(AmountKind, counts, strict=False) if count)
-
-
 class Curve(pg.PlotCurveItem):  # type: ignore[misc]
     """pyqtgraph's curve, the bounds of its data found by numpy's NaN-skipping
     reductions directly.
@@ -824,9 +794,9 @@ class ChartsView(QWidget):
         ``np.unique`` (a sort), and the currency and kinds counted rather than sorted.
         """
         aid = self._aid
-        currency, others = main_currency(aid)
+        currency, others = aid.main_currency()
         self._aid_currency = currency
-        self._aid_kinds = kinds_present(aid)
+        self._aid_kinds = aid.kinds_present()
         shown = aid.in_currency(currency)
         years = np.asarray(aid.years)[shown].astype(np.int64)
         amounts = np.asarray(aid.amounts)[shown] / 1e6
