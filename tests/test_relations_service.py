@@ -8,6 +8,7 @@ import math
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,7 +17,7 @@ from sqlalchemy import Engine
 from afgui.curation.build import build_database
 from afgui.curation.loader import Corpus, load_corpus, read_source_tree
 from afgui.data.engine import make_engine, sqlite_url
-from afgui.domain.measures import explain_strength, status_in
+from afgui.domain.measures import explain_strength, spread_decay, status_in
 from afgui.domain.model import Citation, Fact, FactDate
 from afgui.domain.vocab import TONE_MAX, TONE_MIN, AfghanSide, AmountKind, DatePrecision, FactKind
 from afgui.services.catalog import Catalog
@@ -29,6 +30,8 @@ from afgui.services.measures import (
     UnknownPartnerError,
     ViewSide,
     YearOutOfRangeError,
+    _largest,
+    _span_table,
 )
 
 MEASURES_SOURCES = Path(__file__).parent / "fixtures" / "measures"
@@ -166,10 +169,52 @@ def test_explain_largest_agrees_with_explain(service: RelationsService) -> None:
                     assert summary.others == len(ranked) - len(largest)
                     for got, want in zip(largest, ranked, strict=False):
                         assert abs(got.contribution) == pytest.approx(abs(want.contribution))
+                    by_id = {c.fact.id: c for c in full.contributions}
+                    for got in largest:
+                        reference = by_id[got.fact.id]
+                        assert (got.weight, got.tone_factor, got.age) == (
+                            reference.weight,
+                            reference.tone_factor,
+                            reference.age,
+                        )
+                        assert got.decay == pytest.approx(reference.decay, rel=1e-12)
+                        assert got.contribution == pytest.approx(reference.contribution)
                     if got_ids := {c.fact.id for c in largest}:
                         assert got_ids <= {c.fact.id for c in full.contributions}
                     together = math.fsum(c.contribution for c in largest) + summary.others_total
                     assert together == pytest.approx(full.value or 0.0, abs=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_largest_is_the_head_of_a_stable_sort(seed: int) -> None:
+    """_largest partitions above a floor taken from the last values: the same indices,
+    in the same order, as a stable sort of all of them, ties included."""
+    rng = np.random.default_rng(seed)
+    size = int(rng.choice([1, 5, 12, 13, 255, 256, 257, 600, 5_000]))
+    # Few distinct values (many ties), or spread ones; small or large at the end.
+    values = rng.integers(0, int(rng.choice([2, 5, 1_000])), size).astype(np.float64)
+    if seed % 3 == 0:
+        values[-min(size, 300) :] *= 0.01  # the latest values small: a low floor
+    for limit in (1, 2, 12, size, size + 3):
+        expected = np.argsort(-values, kind="stable")[:limit]
+        assert _largest(values, limit).tolist() == expected.tolist()
+    assert _largest(values, 0).tolist() == []
+
+
+def test_span_table_is_spread_decay_times_the_length() -> None:
+    """Every cell the explanation reads: spans that end before, in and after the year
+    explained, and facts of one year (the last column)."""
+    years = 40
+    table = _span_table(years).reshape(years, years + 1)
+    for age in range(years):
+        year, start = 2000 + age, 2000
+        assert table[age, years] == pytest.approx(spread_decay(start, start, year), rel=1e-13)
+        for end in range(start, start + years + 3):
+            elapsed = min(end, year) - start
+            length = end - start + 1
+            assert table[age, elapsed] / length == pytest.approx(
+                spread_decay(start, end, year), rel=1e-13
+            )
 
 
 def test_aid_keeps_totals_and_packages_apart(service: RelationsService) -> None:

@@ -246,7 +246,7 @@ class FactIndex:
     def fact_id(self, rank: int) -> str:
         return bytes(self.arrays["fact_ids"][rank]).decode()
 
-    def fact_ids(self, ranks: npt.NDArray[np.int32]) -> list[str]:
+    def fact_ids(self, ranks: npt.NDArray[np.integer[Any]]) -> list[str]:
         return [bytes(raw).decode() for raw in self.arrays["fact_ids"][ranks]]
 
     def links(self, partner: str) -> PartnerLinks:
