@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from afgui.domain.model import Government
 from afgui.domain.vocab import AfghanSide, AmountKind
 from afgui.services.catalog import Catalog
+from afgui.services.fact_index import AidColumns
 from afgui.services.measures import ViewSide
 from afgui.ui import theme
 from afgui.ui.charts import LINE_SIDES, ChartsView, _shade_colour
@@ -333,6 +334,34 @@ def test_a_years_bars_share_its_width_in_the_order_of_the_kinds(charts: ChartsVi
     assert list(total["x"]) == pytest.approx([2002.725])
     assert list(pledge["width"]) == list(total["width"]) == pytest.approx([0.45])
     assert not charts.bars[AmountKind.COMMITMENT].isVisible()  # none of that kind
+
+
+def test_a_year_with_several_figures_of_a_kind_draws_its_largest(charts: ChartsView) -> None:
+    """One bar per year and kind, as tall as its largest figure (figures are never
+    added); the tooltip lists each figure."""
+    kinds = list(AmountKind)
+    pledge, total = kinds.index(AmountKind.PLEDGE), kinds.index(AmountKind.CUMULATIVE_TOTAL)
+    charts._state.select("JPN")
+    charts._aid = AidColumns(
+        "JPN",
+        np.array([b"a", b"b", b"c", b"d"]),
+        np.array([2001, 2001, 2001, 2003], dtype=np.int16),
+        np.array([100e6, 300e6, 2e9, 50e6]),
+        np.zeros(4, dtype=np.int16),
+        np.array([pledge, pledge, total, pledge], dtype=np.int8),
+        np.zeros(4, dtype=bool),
+        np.zeros(4, dtype=np.int16),
+        ("USD",),
+        ("current",),
+    )
+    charts._update_aid()
+    pledges = charts.bars[AmountKind.PLEDGE].opts
+    assert list(pledges["height"]) == [300.0, 50.0]
+    assert list(pledges["x"]) == pytest.approx([2001.275, 2003.5])
+    assert list(charts.bars[AmountKind.CUMULATIVE_TOTAL].opts["height"]) == [2000.0]
+    tooltip = charts.tooltip_text(2001, aid=True)
+    assert "pledge: 100 million USD" in tooltip
+    assert "pledge: 300 million USD" in tooltip
 
 
 def test_a_curves_bounds_are_pyqtgraphs(charts: ChartsView) -> None:

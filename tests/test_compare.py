@@ -81,8 +81,12 @@ def test_compared_aid_is_drawn_as_outlined_bars(window: MainWindow) -> None:
     window.state.set_compare("JPN")
     bars = window.charts.compare_bars.opts
     assert list(bars["x"]) == [2002.5]
-    assert list(bars["height"]) == [3000.0]  # Japan's pledge and total, in millions
-    assert "Japan: 3,000 million USD" in window.charts.tooltip_text(2002, aid=True)
+    # Japan's 2002 pledge, in millions: its cumulative total of that year restates
+    # earlier aid and is not added to it (docs/methodology.md, 3).
+    assert list(bars["height"]) == [1000.0]
+    tooltip = window.charts.tooltip_text(2002, aid=True)
+    assert "Japan, pledge: 1,000 million USD" in tooltip
+    assert "Japan, cumulative total: 2,000 million USD" in tooltip
 
 
 def test_the_detail_pane_shows_both_partners(window: MainWindow) -> None:

@@ -165,3 +165,35 @@ def test_the_main_currency_and_kinds_are_counted_as_the_points_give_them() -> No
         counts = Counter(point.currency for point in points).most_common(2)
         ties += len(counts) == 2 and counts[0][1] == counts[1][1]
     assert ties > 10  # ties were tried
+
+
+def test_the_largest_figures_per_year_are_those_of_the_points() -> None:
+    """What the aid chart draws: per year and kind the largest figure in a currency, and
+    per year the largest that is not a cumulative total; never a sum."""
+    rng = np.random.default_rng(11)
+    for trial in range(200):
+        # Few years, so that many years have several figures of one kind.
+        aid = _random_aid_columns(rng, int(rng.integers(0, 6 if trial % 2 else 300)), 2)
+        if trial % 3 == 0 and len(aid):
+            aid = AidColumns(**{**_fields(aid), "amounts": np.round(aid.amounts, -9)})  # ties
+        for currency in ("C0", "C1", "EUR"):
+            points = [p for p in aid.points() if p.currency == currency]
+            kinds = list(AmountKind)
+            per_cell: dict[tuple[int, int], float] = {}
+            new_per_year: dict[int, float] = {}
+            for p in points:
+                cell = (p.year, kinds.index(p.amount_kind))
+                per_cell[cell] = max(per_cell.get(cell, -np.inf), p.amount)
+                if p.amount_kind is not AmountKind.CUMULATIVE_TOTAL:
+                    new_per_year[p.year] = max(new_per_year.get(p.year, -np.inf), p.amount)
+            years, codes, amounts = aid.largest_per_year_and_kind(currency)
+            got = list(zip(years.tolist(), codes.tolist(), amounts.tolist(), strict=True))
+            assert got == [(y, k, a) for (y, k), a in sorted(per_cell.items())]
+            years, amounts = aid.largest_new_per_year(currency)
+            assert list(zip(years.tolist(), amounts.tolist(), strict=True)) == sorted(
+                new_per_year.items()
+            )
+
+
+def _fields(aid: AidColumns) -> dict[str, object]:
+    return {name: getattr(aid, name) for name in AidColumns.__dataclass_fields__}

@@ -99,7 +99,7 @@ class AidColumns:
     """A partner's aid figures as columns, ordered by year, then fact id.
 
     The same figures as :meth:`RelationsService.aid` gives as :class:`AidPoint` objects,
-    which a partner of a large database has tens of thousands of; the charts sum them
+    which a partner of a large database has tens of thousands of; the charts reduce them
     with numpy and the detail pane makes objects of the few rows it lists.
     ``currency_codes`` and ``basis_codes`` index ``currencies`` and ``price_bases``;
     ``kinds`` indexes ``AmountKind``.
@@ -221,6 +221,51 @@ class AidColumns:
         if currency not in self.currencies:
             return np.zeros(len(self), dtype=bool)
         return np.asarray(self.currency_codes == self.currencies.index(currency), dtype=bool)
+
+    def largest_per_year_and_kind(
+        self, currency: str
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """Per year and amount kind, the largest figure in ``currency``: years, kinds (as
+        ``kinds`` codes) and amounts, by year, then kind.
+
+        What the aid chart draws, one bar each. Figures are never added
+        (docs/methodology.md, 3): two pledges of one year may be one pledge reported
+        twice, or in different prices. The chart's tooltip lists every figure.
+        """
+        shown = self.in_currency(currency)
+        years = np.compress(shown, self.years).astype(np.int64)
+        kinds = np.compress(shown, self.kinds).astype(np.int64)
+        return _largest_per_cell(years, kinds, np.compress(shown, self.amounts))
+
+    def largest_new_per_year(
+        self, currency: str
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """Per year, the largest figure in ``currency`` that is new aid (a pledge, a
+        commitment or a disbursement; a cumulative total restates earlier aid): years
+        and amounts, by year. A compared partner's aid, drawn as one outline a year."""
+        shown = self.in_currency(currency) & (np.asarray(self.kinds) != _CUMULATIVE)
+        years = np.compress(shown, self.years).astype(np.int64)
+        amounts = np.compress(shown, self.amounts)
+        years, _, largest = _largest_per_cell(years, np.zeros_like(years), amounts)
+        return years, largest
+
+
+_CUMULATIVE = _AMOUNT_KINDS.index(AmountKind.CUMULATIVE_TOTAL)
+
+
+def _largest_per_cell(
+    years: npt.NDArray[np.int64], kinds: npt.NDArray[np.int64], amounts: npt.NDArray[np.float64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """The largest of ``amounts`` per (year, kind) cell, by year, then kind; ``years`` in
+    order (the columns are)."""
+    if not len(years):
+        return years, kinds, amounts
+    first, count = int(years[0]), len(_AMOUNT_KINDS)
+    cells = (years - first) * count + kinds
+    largest = np.full((int(years[-1]) - first + 1) * count, -np.inf)
+    np.maximum.at(largest, cells, amounts)
+    filled = np.flatnonzero(largest > -np.inf)
+    return filled // count + first, filled % count, largest[filled]
 
 
 @dataclass(frozen=True, slots=True)

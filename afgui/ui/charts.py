@@ -788,33 +788,32 @@ class ChartsView(QWidget):
     def _update_aid(self) -> None:
         """The aid bars, the compared partner's, and the aid axis's range and label.
 
-        Array-wise over the figures (20 000 for the largest partner at 1M facts): the
-        columns read once from their memory maps (numpy's memmap indexing costs a
-        Python call each time), years as offsets from the first rather than ranked by
-        ``np.unique`` (a sort), and the currency and kinds counted rather than sorted.
+        One bar per year and kind, as tall as its largest figure, and one outline per
+        year for the compared partner's largest new figure (AidColumns): figures are
+        never added, and the tooltip lists them all. Array-wise, with years as offsets
+        from the first rather than ranked by ``np.unique`` (a sort).
         """
         aid = self._aid
         currency, others = aid.main_currency()
         self._aid_currency = currency
         self._aid_kinds = aid.kinds_present()
-        shown = aid.in_currency(currency)
-        years = np.asarray(aid.years)[shown].astype(np.int64)
-        amounts = np.asarray(aid.amounts)[shown] / 1e6
+        years, kinds, tallest = aid.largest_per_year_and_kind(currency)
+        amounts = tallest / 1e6
         # Bars of one year share its width, in the fixed order of the amount kinds: per
         # year, which kinds it has; a bar's place is the number of those before its kind.
-        slot = _SLOTS[np.asarray(aid.kinds)[shown]]
+        slot = _SLOTS[kinds]
         slots = len(AMOUNT_ORDER)
         # Which kinds each year has, indexed flat: (year - first year) x slots + slot.
-        first = int(years.min()) if len(years) else 0
+        first = int(years[0]) if len(years) else 0
         cell = (years - first) * slots + slot
-        present = np.zeros((int(years.max()) - first + 1 if len(years) else 0, slots), bool)
+        present = np.zeros((int(years[-1]) - first + 1 if len(years) else 0, slots), bool)
         present.reshape(-1)[cell] = True  # a view: the array is contiguous
         group = present.sum(axis=1)[cell // slots]
         place = (np.cumsum(present, axis=1) - 1).reshape(-1)[cell]
         widths = BAR_GROUP_WIDTH / np.maximum(group, 1)
         xs = years + 0.5 - BAR_GROUP_WIDTH / 2 + widths * (place + 0.5)
-        # Each kind's figures in their order, as slices of the figures ordered by kind
-        # (a stable sort of small integers) rather than picked by four masks each.
+        # Each kind's bars in year order, as slices of the bars ordered by kind (a
+        # stable sort of small integers) rather than picked by four masks each.
         by_kind = np.argsort(slot.astype(np.int8), kind="stable")
         xs, amounts_by_kind, widths = xs[by_kind], amounts[by_kind], widths[by_kind]
         ends = np.cumsum(np.bincount(slot, minlength=slots)).tolist()
@@ -828,16 +827,8 @@ class ChartsView(QWidget):
             if end == start and not np.size(bar.opts["x"]):
                 continue
             bar.setOpts(x=xs[start:end], height=amounts_by_kind[start:end], width=widths[start:end])
-        # The compared partner's figures in the same currency, summed per year.
-        other = self._compare_aid
-        in_currency = other.in_currency(currency)
-        other_years = np.asarray(other.years)[in_currency].astype(np.int64)
-        other_first = int(other_years.min()) if len(other_years) else 0
-        per_year = np.bincount(other_years - other_first)
-        compared_years = np.flatnonzero(per_year) + other_first
-        compared = np.bincount(
-            other_years - other_first, weights=np.asarray(other.amounts)[in_currency] / 1e6
-        )[per_year > 0]
+        compared_years, compared = self._compare_aid.largest_new_per_year(currency)
+        compared = compared / 1e6
         self.compare_bars.setVisible(bool(len(compared_years)))
         if len(compared_years) or np.size(self.compare_bars.opts["x"]):
             self.compare_bars.setOpts(
@@ -977,11 +968,12 @@ class ChartsView(QWidget):
                 lines.append(f"{theme.AMOUNT_LABELS[point.amount_kind]}: {approx}{amount}")
             if self._state.selection and not points:
                 lines.append("no aid figure")
-            compared = self._compare_aid.points_in(year)
-            if compared:
-                total = sum(p.amount for p in compared if p.currency == self._aid_currency)
-                name = self._name(self._state.compare)
-                lines.append(f"{name}: {total / 1e6:,.0f} million {self._aid_currency}")
+            name = self._name(self._state.compare)
+            for point in self._compare_aid.points_in(year):
+                amount = f"{point.amount / 1e6:,.0f} million {point.currency}"
+                approx = "≈ " if point.approximate else ""
+                label = theme.AMOUNT_LABELS[point.amount_kind]
+                lines.append(f"{name}, {label}: {approx}{amount}")
         elif self._series:
             index = year - self._state.first_year
             for side in (ViewSide.GOVERNMENT, ViewSide.TALIBAN, ViewSide.BOTH):

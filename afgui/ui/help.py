@@ -118,7 +118,9 @@ has dealt with Afghanistan, "hostilities" while a hostile conflict lasts.</p>
 <h2>Aid</h2>
 <p>Amounts exactly as the sources give them, in their currency and price basis, not
 adjusted for inflation. A cumulative total includes earlier packages and is never added
-to them; aid without a figure is an event, not zero.</p>
+to them; aid without a figure is an event, not zero. Figures are never summed in the
+chart either: a year's bar of each kind is its largest figure, and the tooltip lists
+them all.</p>
 <p class='muted'>The full description, with the reasons for each choice and its limits, is
 docs/methodology.md in afgui's source.</p>
 """
