@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import random
 import sys
 from types import FrameType
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor, QIcon
 from sqlalchemy import Engine
 
@@ -22,6 +23,7 @@ from afgui.ui.partner_list import (
     PartnerList,
     PartnerRow,
     PartnerTableModel,
+    sort_key,
     strength_text,
 )
 from tests.window_support import make_state, services
@@ -314,3 +316,82 @@ def test_a_year_change_writes_the_rows_in_view_then_all(partner_list: PartnerLis
     partner_list._state.set_year(1980)
     partner_list.view.scrollToBottom()  # what comes into view is written first
     assert stale() == []
+
+
+def row_less(left: PartnerRow, right: PartnerRow, column: int, descending: bool) -> bool:
+    """The list's order as a comparison of two rows, as Qt's sort calls it (descending by
+    swapping the arguments): unknown values last, ties by name A to Z."""
+    a = sort_key(left, column)
+    b = sort_key(right, column)
+    if a is None or b is None or a == b:
+        if (a is None) != (b is None):
+            return (a is None) == descending
+        a = left.name.casefold()
+        b = right.name.casefold()
+        if a == b:
+            return False
+        return (a > b) if descending else (a < b)
+    return bool(a < b)
+
+
+class _ComparingProxy(PartnerFilterProxy):
+    """Qt's own sort comparing two rows (row_less) at each step: the reference."""
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        QSortFilterProxyModel.sort(self, column, order)
+
+    def lessThan(self, left: QModelIndex, right: QModelIndex) -> bool:  # noqa: N802
+        model = self.sourceModel()
+        assert isinstance(model, PartnerTableModel)
+        descending = self.sortOrder() == Qt.SortOrder.DescendingOrder
+        return row_less(
+            model.row_at(left.row()), model.row_at(right.row()), left.column(), descending
+        )
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_sorting_by_places_gives_the_order_of_comparing_rows(qapp, seed: int) -> None:
+    """PartnerFilterProxy sorts by places worked out first (sorted_rows); Qt's sort with
+    a comparison of rows at each step (row_less) gives the same order: every column,
+    both ways, with unknown values, equal values and names equal but for case, from an
+    earlier order, under a search, and after new values (resort)."""
+    rng = random.Random(seed)
+    names = ["Pakistan", "pakistan", "India", "Iran", "Japan", "Union", "Zambia"]
+    rows = [
+        PartnerRow(
+            f"C{i}",
+            rng.choice(names),
+            rng.choice(list(ActorKind)),
+            rng.choice([None, -7.0, 0.0, 1.5, 5.4, 9.0]),
+            rng.choice(["", "relations", "recognition", "hostilities"]),
+            rng.randint(0, 3),
+        )
+        for i in range(rng.randint(0, 40))
+    ]
+    proxies = []
+    for kind in (PartnerFilterProxy, _ComparingProxy):
+        model = PartnerTableModel()
+        model.set_rows(rows)
+        proxy = kind()
+        proxy.setSourceModel(model)
+        proxies.append(proxy)
+    for _ in range(6):
+        search = rng.choice(["", "", "an", "pak"])
+        column = rng.randrange(len(PartnerTableModel.HEADERS))
+        order = rng.choice([Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder])
+        for proxy in proxies:
+            proxy.set_search(search)
+            proxy.sort(column, order)
+        assert shown_codes(proxies[0]) == shown_codes(proxies[1])
+        # New values, then a resort where the order broke.
+        changed = [
+            PartnerRow(r.code, r.name, r.kind, rng.choice([r.value, None, 2.5]), r.status, r.facts)
+            for r in rows
+        ]
+        for proxy in proxies:
+            model = proxy.sourceModel()
+            assert isinstance(model, PartnerTableModel)
+            model.set_rows(changed)
+            proxy.resort() if proxy is proxies[0] else proxy.sort(column, order)
+        assert shown_codes(proxies[0]) == shown_codes(proxies[1])
+        rows = changed
