@@ -41,6 +41,7 @@ from afgui.services.measures import (
     SCALE_MAX,
     SCALE_MIN,
     AidColumns,
+    AidPoint,
     RelationsService,
     ViewSide,
 )
@@ -76,6 +77,13 @@ def _qcolor(colour: QColor, alpha: int = 255) -> QColor:
     result = QColor(colour)
     result.setAlpha(alpha)
     return result
+
+
+def _figure_text(point: AidPoint) -> str:
+    """An aid figure as the tooltip lists it: ``pledge: ≈ 1,000 million USD``."""
+    approx = "≈ " if point.approximate else ""
+    amount = f"{point.amount / 1e6:,.0f} million {point.currency}"
+    return f"{theme.AMOUNT_LABELS[point.amount_kind]}: {approx}{amount}"
 
 
 def _shade_colour(tints: Sequence[tuple[int, AfghanSide]]) -> QColor:
@@ -962,18 +970,13 @@ class ChartsView(QWidget):
             lines.append(" / ".join(g.name for g in governments))
         if aid:
             points = self._aid.points_in(year)
-            for point in points:
-                amount = f"{point.amount / 1e6:,.0f} million {point.currency}"
-                approx = "≈ " if point.approximate else ""
-                lines.append(f"{theme.AMOUNT_LABELS[point.amount_kind]}: {approx}{amount}")
+            lines.extend(_figure_text(point) for point in points)
             if self._state.selection and not points:
                 lines.append("no aid figure")
-            name = self._name(self._state.compare)
-            for point in self._compare_aid.points_in(year):
-                amount = f"{point.amount / 1e6:,.0f} million {point.currency}"
-                approx = "≈ " if point.approximate else ""
-                label = theme.AMOUNT_LABELS[point.amount_kind]
-                lines.append(f"{name}, {label}: {approx}{amount}")
+            compared = self._compare_aid.points_in(year)
+            if compared:
+                name = self._name(self._state.compare)
+                lines.extend(f"{name}, {_figure_text(point)}" for point in compared)
         elif self._series:
             index = year - self._state.first_year
             for side in (ViewSide.GOVERNMENT, ViewSide.TALIBAN, ViewSide.BOTH):
