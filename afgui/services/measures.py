@@ -244,12 +244,12 @@ class RelationsService:
         contributions = raw * factor
         top = _largest(np.abs(contributions), limit)
         ranks = parts.ranks[top]
-        ids = self._catalog.fact_index().fact_ids(ranks)
+        index = self._catalog.fact_index()
+        ids = index.fact_ids(ranks)
         # Often among the timeline's facts the catalogue keeps (all of a curated partner's).
         by_id = self._catalog.facts_by_ids(ids)
-        columns = self._catalog.fact_index().arrays
-        kinds = columns["fact_kinds"].take(ranks)
-        tones = columns["fact_tones"].take(ranks) - np.int8(TONE_MIN)
+        kinds = index.arrays["fact_kinds"].take(ranks)
+        tones = index.arrays["fact_tones"].take(ranks) - np.int8(TONE_MIN)
         largest = tuple(
             Contribution(
                 by_id[fact_id],
