@@ -80,6 +80,46 @@ def test_viewed_side_is_drawn_strong(charts: ChartsView) -> None:
     assert "font-weight:600;'>both pooled" in charts.legend.text()
 
 
+def test_the_other_sides_lines_are_one_pixel_wide_and_keep_their_dashes(
+    charts: ChartsView,
+) -> None:
+    """The sides not viewed are drawn one pixel wide (Qt's fast stroker) with the ink
+    they had at 1.4 px, and the pooled line's dashes as long in pixels as Qt's dash
+    line gave them then, so it does not look like the dashed zero line."""
+    charts._state.select("PAK")
+    charts._state.set_side("government")
+    for side in (ViewSide.TALIBAN, ViewSide.BOTH):
+        pen = charts.pen_of(side)
+        assert pen.widthF() == charts._px(1.0)
+        assert pen.widthF() * pen.color().alphaF() == pytest.approx(
+            1.4 * (110 if side is ViewSide.TALIBAN else 120) / 255, abs=0.02
+        )
+    pooled = charts.pen_of(ViewSide.BOTH)
+    assert pooled.style() == Qt.PenStyle.CustomDashLine
+    # A pattern is in pen widths: pixels, at one pixel wide.
+    assert pooled.dashPattern() == pytest.approx([4 * 1.4, 2 * 1.4])
+    assert charts.pen_of(ViewSide.GOVERNMENT).widthF() == charts._px(2.6)
+
+
+def test_a_line_is_drawn_from_its_first_value_to_its_last(charts: ChartsView) -> None:
+    """Missing values at the ends are left out of the curve; those inside stay, as
+    gaps that break it."""
+    charts._state.select("PAK")
+    checked = 0
+    for side in LINE_SIDES:
+        values = charts._relations.series_values("PAK", side)
+        known = np.flatnonzero(np.isfinite(values))
+        xs, ys = charts.lines[side].getData()
+        if not len(known):
+            assert len(xs) == 0
+            continue
+        first, last = known[0], known[-1]
+        assert xs == pytest.approx(charts._years[first : last + 1] + 0.5)
+        np.testing.assert_array_equal(ys, values[first : last + 1])  # NaN inside kept
+        checked += first > 0
+    assert checked  # a side of Pakistan starts after the first year shown
+
+
 def test_government_periods_are_shaded(charts: ChartsView) -> None:
     shades = [item for item in charts.strength_plot.items if isinstance(item, QGraphicsRectItem)]
     assert len(shades) == len(charts._periods) > 0  # the fixture's periods do not overlap
