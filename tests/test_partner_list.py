@@ -7,8 +7,17 @@ import sys
 from types import FrameType
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPoint,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtGui import QColor, QIcon
+from PySide6.QtWidgets import QApplication
 from sqlalchemy import Engine
 
 from afgui.domain.vocab import ActorKind
@@ -169,6 +178,50 @@ def test_selection_elsewhere_selects_the_row(partner_list: PartnerList) -> None:
     state.select("")
     assert partner_list.view.selectionModel().selectedRows() == []
     assert state.selection == ""
+
+
+def test_a_selection_leaves_the_header_alone_and_a_click_on_it_still_sorts(
+    qtbot, partner_list: PartnerList
+) -> None:
+    """The header shows no selection, so a selected row does not repaint it; clicking
+    a column's section sorts by that column."""
+    header = partner_list.view.horizontalHeader()
+    paints: list[QEvent.Type] = []
+
+    class PaintWatch(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                paints.append(event.type())
+            return False
+
+    watch = PaintWatch()
+    header.viewport().installEventFilter(watch)
+    for code in ("JPN", "RUS", "PAK"):
+        partner_list._state.select(code)
+        QApplication.sendPostedEvents()
+        QApplication.processEvents()
+        assert [i.data(CODE_ROLE) for i in partner_list.view.selectionModel().selectedRows()] == [
+            code
+        ]
+    assert paints == []
+    facts = PartnerTableModel.FACTS
+    header.viewport().update()  # the header can still paint
+    QApplication.processEvents()
+    assert paints
+    position = header.sectionViewportPosition(facts) + header.sectionSize(facts) // 2
+    orders = []
+    for _ in range(2):
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(position, 5))
+        assert header.sortIndicatorSection() == facts
+        proxy = partner_list.proxy
+        counts = [
+            int(str(proxy.index(row, facts).data(Qt.ItemDataRole.DisplayRole)).replace(",", ""))
+            for row in range(proxy.rowCount())
+        ]
+        ascending = header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+        assert counts == sorted(counts, reverse=not ascending)
+        orders.append(ascending)
+    assert orders[0] != orders[1]  # a second click sorts the other way
 
 
 def test_search_box_filters_the_view(qtbot, partner_list: PartnerList) -> None:
