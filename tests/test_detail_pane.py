@@ -3,12 +3,15 @@ its facts, with untrusted fact text shown as text."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import QEvent, QMargins, QObject, QRect
 from PySide6.QtGui import QFontMetricsF, QTextDocument
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 
+from afgui.curation.provision import open_database
 from afgui.domain.model import Amount, Citation, Fact, FactDate, Source
 from afgui.domain.vocab import (
     AfghanSide,
@@ -637,3 +640,43 @@ def test_a_timeline_the_pane_does_not_show_yet_is_read_after_the_paint(
     assert reads == [code]
     assert pane.browser.toPlainText() == _whole_text(pane, code)
     assert _paragraphs(pane.browser.document()) == _paragraphs(_whole_document(pane, code))
+
+
+def test_a_selection_lays_out_at_most_one_paragraph_below_what_the_pane_shows(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Before its first paint, a selection lays out the body's paragraphs down to one that
+    reaches below what the pane shows, and at most one wholly below it, at any height:
+    the "why" rows count by the lines they take (counted by their characters, about
+    twice the rows shown were laid out)."""
+    opened = open_database(default_path=tmp_path / "afgui.sqlite3")
+    try:
+        catalog, relations = services(opened.engine)
+        state = make_state(relations, year=2010, side=ViewSide.GOVERNMENT)
+        pane = DetailPane(state, catalog, relations)
+        qtbot.addWidget(pane)
+        # The partner with the most facts by 2010: a full explanation to lay out.
+        code = max(relations.partners(), key=lambda partner: len(catalog.facts_of(partner)))
+        summary = relations.explain_largest(code, 2010, ViewSide.GOVERNMENT, 12)
+        rows = len(summary.explanation.contributions)
+        assert rows >= 6
+        for height in (200, 300, 400):
+            pane.resize(440, height)
+            pane.show()
+            qtbot.waitExposed(pane)
+            state.select("")
+            state.select(code)
+            assert pane.body_pending
+            document = pane.browser.document()
+            shown = pane.browser.viewport().height()
+            layout = document.documentLayout()
+            tops = []
+            block = document.begin()
+            while block.isValid():
+                tops.append(layout.blockBoundingRect(block).top())
+                block = block.next()
+            bottom = layout.blockBoundingRect(document.lastBlock()).bottom()
+            assert bottom > shown, height
+            assert sum(top >= shown for top in tops) <= 1, (height, shown, tops)
+    finally:
+        opened.engine.dispose()

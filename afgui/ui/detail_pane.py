@@ -605,10 +605,24 @@ class WhyColumns:
             (_as_html_shows(row.detail), faint),
         ]
 
+    @property
+    def indent(self) -> int:
+        """Where the summaries' column starts, in pixels from the paragraph's left."""
+        return self.sign_width + WHY_GAP_PX + self.date_width + WHY_GAP_PX
+
+    def lines(self, row: WhyRow, width: float, char_width: float) -> int:
+        """At least as many lines as ``row`` takes in a paragraph ``width`` pixels wide,
+        for characters ``char_width`` wide on average: its summary and its calculation
+        each wrap in the column after the dates, and a line more for what wrapping at
+        words leaves at line ends, a wider average and the row's margins."""
+        per_line = max(1.0, (width - self.indent - WHY_GAP_PX) / max(1.0, char_width))
+        summary, detail = _as_html_shows(row.summary), _as_html_shows(row.detail)
+        return math.ceil(len(summary) / per_line) + math.ceil(len(detail) / per_line) + 1
+
     def format(self, row: WhyRow) -> QTextBlockFormat:
         """The paragraph format of ``row``."""
         date_at = self.sign_width + WHY_GAP_PX
-        indent = date_at + self.date_width + WHY_GAP_PX
+        indent = self.indent
         paragraph = QTextBlockFormat()
         paragraph.setTopMargin(2 if row.first else 4)
         paragraph.setBottomMargin(2 + H2_TOP_PX if row.last else 2)
@@ -1308,9 +1322,9 @@ class DetailPane(QWidget):
         the text out again wider).
 
         They are added in rounds of about as much text as the height still to fill holds
-        (a screenful at least), each laid out once at its end (a paragraph added alone is
-        laid out, and the pane told, at once: a short body's dozen pieces cost twice a
-        whole document's layout that way)."""
+        (a "why" row counted by the lines it takes, see _add_one), each laid out once at
+        its end (a paragraph added alone is laid out, and the pane told, at once: a short
+        body's dozen pieces cost twice a whole document's layout that way)."""
         document = self.browser.document()
         layout = document.documentLayout()
         viewport = self.browser.viewport()
@@ -1319,13 +1333,12 @@ class DetailPane(QWidget):
         metrics = self.browser.fontMetrics()
         # Characters per pixel of height: the lines a pixel holds, the characters a line.
         density = viewport.width() / max(1, metrics.averageCharWidth()) / metrics.lineSpacing()
-        screenful = int(height * density)
         if height > 0:
             height += scroll
         cursor = QTextCursor(document)
         bottom = 0.0
         while self._still_to_add():
-            budget = max(screenful, int((height - bottom) * density))
+            budget = int((height - bottom) * density)
             cursor.beginEditBlock()
             added = 0
             while self._still_to_add() and added <= budget:
@@ -1343,8 +1356,20 @@ class DetailPane(QWidget):
         Return about how many characters it added."""
         cursor = QTextCursor(self.browser.document())
         cursor.movePosition(QTextCursor.MoveOperation.End)
-        if self._pieces and isinstance(self._pieces[0], WhyRow):
-            return write_piece(cursor, self._pieces.pop(0), self._columns)
+        row = self._pieces[0] if self._pieces else None
+        if isinstance(row, WhyRow):
+            self._pieces.pop(0)
+            write_piece(cursor, row, self._columns)
+            # Counted as the full lines of the pane it takes the height of, rather more
+            # than less: its lines are shorter (they start after the dates), and counted
+            # by its characters the pane laid out twice the rows it shows before its
+            # first paint. Counted more, a round ends above the pane's foot and the next
+            # adds what is left, so no paragraph is added wholly below the first to
+            # reach past the foot.
+            char_width = self.browser.fontMetrics().averageCharWidth()
+            width = self.browser.viewport().width() - 2 * self.browser.document().documentMargin()
+            lines = self._columns.lines(row, width, char_width)
+            return int(lines * width / max(1, char_width))
         run: list[str] = []
         size = 0
         while size <= budget and (html := self._next_html()) is not None:
