@@ -122,8 +122,9 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("afgui", appauthor=False)) / "bench"
 
 
-def prepare(name: str, cache: Path) -> tuple[str | None, int]:
-    """(the ``--db`` URL to pass, or None for the default database; its number of facts)."""
+def prepare(name: str, cache: Path) -> tuple[str | None, int, Path | None]:
+    """(the ``--db`` URL to pass, or None for the default database; its number of facts;
+    its file)."""
     from afgui.curation.loader import CurationError, load_corpus, read_source_tree
     from afgui.curation.provision import bundled_sources_root, open_database
     from afgui.data.engine import read_meta, sqlite_url
@@ -138,8 +139,9 @@ def prepare(name: str, cache: Path) -> tuple[str | None, int]:
         opened.engine.dispose()
         from afgui.data.engine import sqlite_path
 
-        _read_through(sqlite_path(opened.url))
-        return None, total
+        path = sqlite_path(opened.url)
+        read_through(path)
+        return None, total, path
 
     from afgui.curation.synth import SynthParameters, base_fingerprint, write_synthetic_file
     from afgui.data.engine import make_engine
@@ -166,20 +168,25 @@ def prepare(name: str, cache: Path) -> tuple[str | None, int]:
         started = time.monotonic()
         write_synthetic_file(path, corpus, parameters)
         _progress(f"{name}: built in {time.monotonic() - started:.1f} s")
-    _read_through(path)
-    return url, facts
+    read_through(path)
+    return url, facts, path
 
 
-def _read_through(path: Path | None) -> None:
-    """Read the database file once, so every phase measures a warm disk (the targets
-    are stated for one): otherwise whichever run came first after other work on the
-    machine paid for reading a 500 MB file's pages, in its first selections at 1M facts
-    (85 ms instead of 13 ms a selection in one A/B)."""
+def read_through(path: Path | None) -> int:
+    """Read the database file once, so that what is measured next meets a warm disk (the
+    targets are stated for one): otherwise whichever run came first after other work on
+    the machine paid for reading a 500 MB file's pages, in its first selections at 1M
+    facts (85 ms instead of 13 ms a selection in one A/B). Read through a small buffer:
+    the measured child does it too, and its peak RSS is measured. Returns the bytes read
+    (0 without a file, or when it cannot be read)."""
     if path is None:
-        return
-    with contextlib.suppress(OSError), path.open("rb") as stream:
-        while stream.read(1 << 24):
-            pass
+        return 0
+    buffer = bytearray(1 << 20)
+    total = 0
+    with contextlib.suppress(OSError), path.open("rb", buffering=0) as stream:
+        while count := stream.readinto(buffer):
+            total += count
+    return total
 
 
 def _schema_version() -> str:
@@ -247,7 +254,7 @@ def _marked(run: ChildRun, mark: str) -> str:
 def measure_dataset(
     name: str, settings: Settings, cache: Path, profile: Path | None = None
 ) -> dict[str, Any]:
-    url, facts = prepare(name, cache)
+    url, facts, path = prepare(name, cache)
     app_args = ["--db", url] if url else []
     load = os.getloadavg()[0]
     first_paints: list[float] = []
@@ -283,6 +290,7 @@ def measure_dataset(
             f"--seed={settings.seed}",
             f"--budget={settings.budget}",
             f"--settles={settings.settles}",
+            *([f"--warm-file={path}"] if path else []),
             *([f"--profile={profile / name}"] if profile else []),
             "--",
             *app_args,
@@ -486,6 +494,10 @@ def _measure_window(app: Any, window: Any, options: argparse.Namespace) -> dict[
         return elapsed
 
     profiler = _Profiler(str(options.profile) if options.profile else None)
+    # The file read through again before each phase: this machine's kernel gives back
+    # pages of a file not read for a while (a sixth of the 1M database a minute after
+    # reading it), and the phases come a minute or more after the parent read it.
+    read_through(options.warm_file)
     # Year changes with the most-named partner selected: every view has work to do.
     selected = partners[0] if partners else ""
     state.select(selected)
@@ -521,6 +533,7 @@ def _measure_window(app: Any, window: Any, options: argparse.Namespace) -> dict[
         for _ in range(options.settles)
     ]
     # Selections at a fixed year: popular partners and a random sample of the others.
+    read_through(options.warm_file)
     state.set_year(min(max(2010, first), last))
     _settle(app)
     candidates = partners[: max(1, options.selections // 2)]
@@ -755,6 +768,7 @@ def build_parser() -> argparse.ArgumentParser:
     # Internal: the measured child process.
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--first-paint", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--warm-file", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("app_args", nargs="*", help=argparse.SUPPRESS)
     return parser
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from afgui.bench import add_growth, dataset_facts, percentile, spread, tail
+from afgui.bench import add_growth, dataset_facts, percentile, read_through, spread, tail
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -124,6 +124,16 @@ def test_growth_is_relative_to_curated() -> None:
         ("first_paint_median", "year_change_p95", "selection_p95", "peak_rss"), 3.0
     )
     assert "growth_vs_curated" not in results["curated"]
+
+
+def test_read_through_reads_the_whole_file(tmp_path: Path) -> None:
+    """The database file is read to its end (it spans several of the 1 MB reads); no
+    file, or one that cannot be read, reads nothing."""
+    path = tmp_path / "data.sqlite3"
+    path.write_bytes(bytes(range(256)) * 9_000)  # 2.2 MB
+    assert read_through(path) == 256 * 9_000
+    assert read_through(None) == 0
+    assert read_through(tmp_path / "missing.sqlite3") == 0
 
 
 def test_unknown_dataset_is_a_usage_error() -> None:
