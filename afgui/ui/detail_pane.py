@@ -1366,10 +1366,11 @@ class DetailPane(QWidget):
             # first paint. Counted more, a round ends above the pane's foot and the next
             # adds what is left, so no paragraph is added wholly below the first to
             # reach past the foot.
-            char_width = self.browser.fontMetrics().averageCharWidth()
-            width = self.browser.viewport().width() - 2 * self.browser.document().documentMargin()
+            char_width = max(1, self.browser.fontMetrics().averageCharWidth())
+            shown = self.browser.viewport().width()  # a full line, as _fill_view counts
+            width = shown - 2 * self.browser.document().documentMargin()
             lines = self._columns.lines(row, width, char_width)
-            return int(lines * width / max(1, char_width))
+            return int(lines * shown / char_width)
         run: list[str] = []
         size = 0
         while size <= budget and (html := self._next_html()) is not None:
