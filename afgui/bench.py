@@ -495,7 +495,7 @@ def _measure_window(app: Any, window: Any, options: argparse.Namespace) -> dict[
 
     profiler = _Profiler(str(options.profile) if options.profile else None)
     # The file read through again before each phase: this machine's kernel gives back
-    # pages of a file not read for a while (a sixth of the 1M database a minute after
+    # pages of a file not read for a while (an eighth of the 1M database a minute after
     # reading it), and the phases come a minute or more after the parent read it.
     read_through(options.warm_file)
     # Year changes with the most-named partner selected: every view has work to do.
