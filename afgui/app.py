@@ -21,6 +21,7 @@ import sys
 import time
 from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import NoReturn
 
@@ -48,7 +49,7 @@ from afgui.ui.appearance import Appearance
 from afgui.ui.errors import install_error_reporter
 from afgui.ui.main_window import MainWindow
 from afgui.ui.map_panel import country_names
-from afgui.ui.prefetch import YearPrefetch
+from afgui.ui.prefetch import PartnerPrefetch, YearPrefetch
 from afgui.ui.report import window_report
 from afgui.ui.settings import SavedState, SettingsStore, capture, restore_window
 from afgui.ui.state import AppState
@@ -188,6 +189,12 @@ def _settle(seconds: float = 0.3) -> None:
         QThread.msleep(10)
 
 
+def _most_named_first(catalog: Catalog, relations: RelationsService) -> list[str]:
+    """The partners, those most facts name first (the ones most often looked up)."""
+    counts = catalog.fact_counts()
+    return sorted(relations.partners(), key=lambda code: (-counts.get(code, 0), code))
+
+
 def _write_json(path: Path, data: object) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -276,6 +283,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             state, (window.map_panel.prepare_year, window.partner_list.prepare_year), window
         )
         window.first_painted.connect(prefetch.start)
+        # And what explaining each partner at the side takes, the most-named first.
+        explanations = PartnerPrefetch(
+            state,
+            partial(_most_named_first, catalog, relations),
+            relations.prepare_explanation,
+            window,
+        )
+        window.first_painted.connect(explanations.start)
 
     menus.install(window, catalog, relations, appearance)
     size = options.size or (HEADLESS_SIZE if options.headless else DEFAULT_SIZE)

@@ -623,19 +623,20 @@ READY_TIMEOUT_S = 60.0
 def _wait_until_ready(window: Any) -> None:
     """Deliver events until what the window does after its first paint is done: the
     charts are built, the database engine has been made (afgui.data.lazy_engine), every
-    year's map colours and list rows are prepared (afgui.ui.prefetch), the largest
-    countries' outline coverage is worked out (afgui.ui.world_map) and the detail pane
-    shows the selected partner's facts."""
+    year's map colours and list rows and every partner's explanation columns are
+    prepared (afgui.ui.prefetch), the largest countries' outline coverage is worked out
+    (afgui.ui.world_map) and the detail pane shows the selected partner's facts."""
     from PySide6.QtCore import QCoreApplication, QEventLoop
 
     from afgui.data.lazy_engine import WARM_UP_THREAD
-    from afgui.ui.prefetch import YearPrefetch
+    from afgui.ui.prefetch import PartnerPrefetch, YearPrefetch
     from afgui.ui.world_map import WorldMapView
 
     deadline = time.monotonic() + READY_TIMEOUT_S
     while time.monotonic() < deadline:
         warming = any(t.name == WARM_UP_THREAD for t in threading.enumerate())
-        prefetching = not all(p.done for p in window.findChildren(YearPrefetch)) or any(
+        prefetches = [*window.findChildren(YearPrefetch), *window.findChildren(PartnerPrefetch)]
+        prefetching = not all(p.done for p in prefetches) or any(
             view.warming for view in window.findChildren(WorldMapView)
         )
         if (

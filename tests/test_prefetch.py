@@ -1,5 +1,5 @@
 """YearPrefetch: every year's map colours and list rows worked out while idle, the same
-as a year change works them out."""
+as a year change works them out; PartnerPrefetch: every partner's explanation columns."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 from sqlalchemy import Engine
 
-from afgui.services.measures import ViewSide
+from afgui.services import measures
+from afgui.services.measures import ExplanationSummary, ViewSide
 from afgui.ui import map_panel, partner_list
-from afgui.ui.prefetch import YearPrefetch, years_nearest_first
+from afgui.ui.prefetch import PartnerPrefetch, YearPrefetch, years_nearest_first
 from tests.window_support import make_window
 
 
@@ -95,3 +96,107 @@ def test_done_only_once_every_year_is_prepared_for_the_side(qtbot, fixture_engin
     qtbot.waitUntil(lambda: prefetch.done, timeout=10_000)
     assert len(prepared) == len(every_year)
     assert {side for _, side in prepared} == {ViewSide.BOTH}
+
+
+def test_partners_are_prepared_in_order_at_the_side_and_again_at_a_new_one(
+    qtbot, fixture_engine: Engine
+) -> None:
+    window = make_window(qtbot, fixture_engine, year=1985, selection="SUN")
+    prepared: list[tuple[str, ViewSide]] = []
+    order = ["USA", "PAK", "SUN", "CHN"]
+    prefetch = PartnerPrefetch(
+        window.state, lambda: order, lambda code, side: prepared.append((code, side)), window
+    )
+    window.state.set_side(ViewSide.TALIBAN.value)
+    assert not prefetch.done and prepared == []  # the first start is the app's
+    prefetch.start()
+    qtbot.waitUntil(lambda: prefetch.done, timeout=10_000)
+    assert prepared == [(code, ViewSide.TALIBAN) for code in order]
+    prepared.clear()
+    window.state.set_side(ViewSide.BOTH.value)
+    assert not prefetch.done
+    qtbot.waitUntil(lambda: prefetch.done, timeout=10_000)
+    assert prepared == [(code, ViewSide.BOTH) for code in order]
+
+
+def test_prepared_explanations_are_kept_and_explain_the_same(
+    qtbot, monkeypatch: pytest.MonkeyPatch, fixture_engine: Engine
+) -> None:
+    """After the prefetch the detail pane's explanations use the columns prepared (none
+    worked out again), and they are what the columns worked out on the spot give."""
+    window = make_window(qtbot, fixture_engine, year=1985, selection="SUN")
+    relations = window.detail._relations
+    partners = sorted(relations.partners())
+    side = window.state.side
+    years = range(window.state.first_year, window.state.last_year + 1)
+
+    def explanations() -> dict[tuple[str, int], ExplanationSummary]:
+        return {
+            (code, year): relations.explain_largest(code, year, side, 12)
+            for code in partners
+            for year in years
+        }
+
+    before = explanations()
+    relations._parts.clear()
+    relations._parts_facts = 0
+    prefetch = PartnerPrefetch(window.state, lambda: partners, relations.prepare_explanation)
+    prefetch.start()
+    qtbot.waitUntil(lambda: prefetch.done, timeout=10_000)
+    assert set(relations._parts) == {(code, side) for code in partners}
+    asked: list[str] = []
+    monkeypatch.setattr(
+        relations.__class__,
+        "_counted_parts",
+        _counting(relations.__class__._counted_parts, asked),
+    )
+    # Kept rather than worked out again: the kept columns answer without the index.
+    index = relations._catalog.fact_index()
+    monkeypatch.setattr(index.__class__, "links", _refusing)
+    assert explanations() == before
+    # Every partner with a value at some year was explained from its columns.
+    valued = {code for (code, _), summary in before.items() if summary.explanation.value}
+    assert len(valued) >= 3
+    assert set(asked) == valued
+
+
+def _counting(method, calls: list[str]):  # type: ignore[no-untyped-def]
+    def counted(self, partner, side):  # type: ignore[no-untyped-def]
+        calls.append(partner)
+        return method(self, partner, side)
+
+    return counted
+
+
+def _refusing(self, partner):  # type: ignore[no-untyped-def]
+    raise AssertionError(f"{partner}'s links read again")
+
+
+def test_kept_explanation_columns_stay_within_their_budget(
+    monkeypatch: pytest.MonkeyPatch, fixture_engine: Engine
+) -> None:
+    """The partners asked last are kept, up to _PARTS_KEPT_FACTS facts together (the one
+    just worked out always)."""
+    from afgui.services.catalog import Catalog
+
+    relations = measures.RelationsService(fixture_engine, Catalog(fixture_engine))
+    side = ViewSide.BOTH
+    sizes = {code: len(relations._counted_parts(code, side).ranks) for code in relations.partners()}
+    relations._parts.clear()
+    relations._parts_facts = 0
+    largest = max(sizes, key=lambda code: sizes[code])
+    budget = sizes[largest] + 1
+    monkeypatch.setattr(measures, "_PARTS_KEPT_FACTS", budget)
+    for code in relations.partners():
+        relations.prepare_explanation(code, side)
+        kept = [partner for partner, _ in relations._parts]
+        assert kept[-1] == code
+        assert relations._parts_facts == sum(sizes[partner] for partner in kept)
+        assert relations._parts_facts <= max(budget, sizes[code])
+    relations._parts.clear()
+    relations._parts_facts = 0
+    monkeypatch.setattr(measures, "_PARTS_KEPT_FACTS", 0)
+    first, second = sorted(code for code, size in sizes.items() if size)[:2]
+    relations.prepare_explanation(first, side)
+    relations.prepare_explanation(second, side)
+    assert list(relations._parts) == [(second, side)]
