@@ -56,7 +56,29 @@ def test_selection_draws_one_line_per_side_and_the_aid(charts: ChartsView) -> No
     heights = {kind: list(bar.opts["height"]) for kind, bar in charts.bars.items()}
     assert sorted(h for values in heights.values() for h in values) == [1000.0, 2000.0]
     assert charts.title.text() == "Japan over time"
-    assert "pledge" in charts.legend.text() and "cumulative total" in charts.legend.text()
+    # The aid kinds are keyed under the aid plot, the lines in the header.
+    assert [name for name, _ in charts.aid_key()] == ["pledge", "cumulative total"]
+    assert "pledge" not in charts.legend.text()
+
+
+def test_the_aid_key_shows_the_kinds_in_a_row_under_the_aid_plot(qtbot, charts: ChartsView) -> None:
+    charts._state.select("JPN")
+    qtbot.waitUntil(lambda: len(charts.aid_key()) == 2, timeout=2000)
+    QApplication.processEvents()
+    entries = [rect for _, rect in charts.aid_key()]
+    plot = charts.graphics.mapFromScene(
+        charts.aid_plot.getViewBox().sceneBoundingRect()
+    ).boundingRect()
+    view = charts.graphics.viewport().rect()
+    for rect in entries:
+        assert rect.top() > plot.bottom() and view.contains(rect.toRect())
+    assert abs(entries[0].left() - plot.left()) <= 2  # from the plot's left edge
+    assert entries[0].right() < entries[1].left()  # side by side, apart
+    assert entries[0].center().y() == pytest.approx(entries[1].center().y(), abs=1)
+    charts._state.select("SUN")  # no aid figures: no key
+    assert charts.aid_key() == []
+    charts._state.select("JPN")
+    assert [rect for _, rect in charts.aid_key()] == entries
 
 
 def test_items_are_created_once(charts: ChartsView) -> None:
@@ -334,12 +356,11 @@ def test_a_selection_lays_the_title_out_before_the_paint(qtbot, charts: ChartsVi
     counter = _PaintCount(paints)
     charts.title.setObjectName("title")
     charts.title.installEventFilter(counter)
-    before = charts.title.width()
     charts._state.select("SUN")  # "Soviet Union over time": wider than Pakistan's
     for _ in range(3):
         QApplication.sendPostedEvents()
         QApplication.processEvents()
-    assert charts.title.width() != before
+    assert charts.title.text() == "Soviet Union over time"
     assert paints == ["title"]
 
 
@@ -436,7 +457,7 @@ def test_a_new_legend_is_painted_once(qtbot, charts: ChartsView) -> None:
     charts.legend.installEventFilter(counter)
     changes = {
         "side": lambda: charts._state.set_side("both"),
-        "selection": lambda: charts._state.select("JPN"),
+        "compare": lambda: charts._state.set_compare("SUN"),
     }
     for name, change in changes.items():
         before = charts.legend.text()
@@ -447,6 +468,26 @@ def test_a_new_legend_is_painted_once(qtbot, charts: ChartsView) -> None:
         assert charts.legend.text() != before
         assert paints == ["legend"], name
         paints.clear()
+
+
+def test_a_selection_leaves_the_legend_alone(qtbot, charts: ChartsView) -> None:
+    """The legend keys the lines, which a selection does not change; a new title, wider
+    or narrower, leaves it where it is, so it is neither laid out nor painted again."""
+    charts._state.select("PAK")
+    qtbot.waitUntil(lambda: "Pakistan" in charts.title.text(), timeout=2000)
+    for _ in range(3):
+        QApplication.sendPostedEvents()
+        QApplication.processEvents()
+    paints: list[str] = []
+    charts.legend.installEventFilter(_PaintCount(paints))
+    text, geometry = charts.legend.text(), charts.legend.geometry()
+    for code in ("JPN", "SUN", "RUS"):
+        charts._state.select(code)
+        for _ in range(3):
+            QApplication.sendPostedEvents()
+            QApplication.processEvents()
+        assert (charts.legend.text(), charts.legend.geometry()) == (text, geometry)
+    assert paints == []
 
 
 def test_an_unchanged_range_is_not_set_again(

@@ -99,6 +99,7 @@ def test_charts_svg_parses_and_holds_lines_legend_and_caption(
     assert theme.SIDE_COLOURS["government"].name() in strokes
     words = " ".join("".join(element.itertext()) for element in root.iter(f"{SVG}text"))
     assert "Japan: Kabul government" in words  # the figure's legend
+    assert "pledge" in words  # the aid key under the aid plot
     assert "Japan & friends over time" in words
     assert "<title>" in text
 

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QCursor, QFont, QMouseEvent, QPen, QTransform
+from PySide6.QtGui import QColor, QCursor, QFont, QFontMetricsF, QMouseEvent, QPen, QTransform
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsLineItem,
@@ -417,10 +417,17 @@ class ChartsView(QWidget):
         self.title = QLabel(self)
         self.title.setFont(theme.heading_font(self.font(), 1.1))
         self.title.setTextFormat(Qt.TextFormat.PlainText)
+        # The title takes the width the legend leaves, whatever its text: a selection's
+        # new title then moves nothing else (the legend's text was laid out again at
+        # every selection whose title was wider or narrower, ~0.5 ms at 1M facts).
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.title.setMinimumWidth(1)
         self.legend = QLabel(self)
         self.legend.setTextFormat(Qt.TextFormat.RichText)
-        # The legend may be cut rather than widen the window.
-        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # The legend of the lines, as wide as its text; on a narrow window cut rather
+        # than widen it.
+        self.legend.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.legend.setMinimumWidth(1)
         self.legend.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self._legend_pending = False  # a new text not laid out yet
         self._legend_width = -1  # the width its text was laid out at
@@ -442,8 +449,8 @@ class ChartsView(QWidget):
 
         header = QHBoxLayout()
         header.setContentsMargins(0, 0, 0, 0)
-        header.addWidget(self.title)
-        header.addWidget(self.legend, 1)
+        header.addWidget(self.title, 1)
+        header.addWidget(self.legend)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -457,7 +464,7 @@ class ChartsView(QWidget):
         )
         self.strength_plot.getAxis("bottom").setStyle(showValues=False)
         self.aid_plot = self._make_plot(1, "Aid, M USD")
-        self.aid_plot.getAxis("bottom").setLabel("Year")
+        self._make_aid_key()
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
         self.graphics.ci.layout.setRowStretchFactor(1, 2)
 
@@ -582,6 +589,8 @@ class ChartsView(QWidget):
             shade.setBrush(_shade_colour(self._stretches[stretch]))
         self.placeholder.setBrush(theme.MUTED_INK)
         self.aid_empty.setBrush(theme.FAINT_INK)
+        for _, kind_name in self._aid_key.values():
+            kind_name.setBrush(theme.MUTED_INK)
         self.year_cursor.set_colours(theme.INK, theme.ACCENT, theme.SURFACE, self._px(1))
 
     def _make_plot(self, row: int, label: str) -> pg.PlotItem:
@@ -620,6 +629,49 @@ class ChartsView(QWidget):
         # mouse handling is off, so it loses nothing by not being hit by the mouse.
         box.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
         return plot
+
+    def _make_aid_key(self) -> None:
+        """The key of the aid bars' colours, under the aid plot on its time axis's label
+        line (its ticks say the years): one swatch and name per amount kind, plain Qt
+        items shown for the kinds the partner has (:meth:`_place_aid_key`). In the
+        header's legend, the four of them made it too wide for the charts at 1440 px,
+        and it changed with most selections."""
+        axis = self.aid_plot.getAxis("bottom")
+        # A label of no visible text keeps the axis's line for the key.
+        axis.setLabel("\u00a0")
+        font = QFont(self.font())
+        side = QFontMetricsF(font).height() * 0.62
+        self._aid_key: dict[AmountKind, tuple[QGraphicsRectItem, QGraphicsSimpleTextItem]] = {}
+        for kind in AMOUNT_ORDER:
+            swatch = QGraphicsRectItem(0.0, 0.0, side, side, axis)
+            swatch.setPen(QPen(Qt.PenStyle.NoPen))
+            swatch.setBrush(theme.AMOUNT_COLOURS[kind])
+            name = QGraphicsSimpleTextItem(theme.AMOUNT_LABELS[kind], axis)
+            name.setFont(font)
+            self._aid_key[kind] = (swatch, name)
+        self._aid_key_kinds: frozenset[AmountKind] | None = None
+        axis.geometryChanged.connect(self._place_aid_key)
+
+    def _place_aid_key(self) -> None:
+        """Show the key's entries of the kinds the partner has, in a row from the aid
+        plot's left edge, on the line of the time axis's label."""
+        axis = self.aid_plot.getAxis("bottom")
+        height = axis.geometry().height()
+        x = 0.0
+        for kind in AMOUNT_ORDER:
+            swatch, name = self._aid_key[kind]
+            shown = kind in self._aid_kinds
+            swatch.setVisible(shown)
+            name.setVisible(shown)
+            if not shown:
+                continue
+            text = name.boundingRect()
+            top = height - text.height() - 1
+            size = swatch.rect().height()
+            swatch.setPos(x, top + (text.height() - size) / 2)
+            name.setPos(x + size + 4, top)
+            x += size + 4 + text.width() + 14
+        self._aid_key_kinds = self._aid_kinds
 
     def _shade_governments(self, governments: Sequence[Government]) -> None:
         """Shade each government's period in its side's tint (alternating per side).
@@ -707,8 +759,8 @@ class ChartsView(QWidget):
         without aid figures), a view box whose range changed — and asks for a second
         and third paint: a selection painted the charts two or three times (16.6 ms
         median, 43.7 ms p95 on the curated data) instead of once (10.4 / 15.6 ms).
-        Likewise the title and the legend above the plots: a new title is wider or
-        narrower, and laid out only after the window's paint, it took a second and a
+        Likewise the title and the legend above the plots: a new legend (a side or a
+        compared partner) laid out only after the window's paint took a second and a
         third paint of the window.
         """
         # The labels' new sizes reach their layout as a posted request: handled now.
@@ -793,9 +845,9 @@ class ChartsView(QWidget):
         """Lay the legend's text out at the legend's width now, before the paint.
 
         A rich-text label lays its text out in its paint, at its width, and that layout
-        asks for another paint: each selection that changed the legend's text or width
-        (a new title is wider or narrower) painted the legend, and the window around
-        it, in a second pass (~0.33 ms at 1M facts). Asked for its height at its width,
+        asks for another paint: each change of the legend's text or width painted the
+        legend, and the window around it, in a second pass (~0.33 ms at 1M facts).
+        Asked for its height at its width,
         the label lays the text out at that width, and its paint finds nothing to do.
         """
         width = self.legend.width()
@@ -824,6 +876,8 @@ class ChartsView(QWidget):
         currency, others = aid.main_currency()
         self._aid_currency = currency
         self._aid_kinds = aid.kinds_present()
+        if self._aid_kinds != self._aid_key_kinds:
+            self._place_aid_key()
         years, kinds, tallest = aid.largest_per_year_and_kind(currency)
         amounts = tallest / 1e6
         # Bars of one year share its width, in the fixed order of the amount kinds: per
@@ -928,22 +982,15 @@ class ChartsView(QWidget):
                 f"<span style='{weight}'>{label}</span>"
             )
         if self._compare_series:
-            # Before the aid kinds, so a narrow legend cuts those rather than the partner.
             name = html.escape(self._name(self._state.compare))
             parts.append(
                 f"<span style='color:{theme.COMPARE_COLOUR.name()}'>━·━</span>&nbsp;"
                 f"<span style='font-weight:600'>{name}</span>"
             )
-        present = self._aid_kinds
-        for kind in AMOUNT_ORDER:
-            if kind not in present:
-                continue
-            colour = theme.AMOUNT_COLOURS[kind].name()
-            parts.append(f"<span style='color:{colour}'>■</span>&nbsp;{theme.AMOUNT_LABELS[kind]}")
         return "&nbsp;&nbsp; ".join(parts)
 
     def legend_entries(self) -> list[tuple[pg.GraphicsObject, str]]:
-        """The plot items shown with data and their names (for an exported figure)."""
+        """The lines shown with data and their names (for an exported figure)."""
         entries: list[tuple[pg.GraphicsObject, str]] = []
         if not self._state.selection:
             return entries
@@ -955,10 +1002,7 @@ class ChartsView(QWidget):
                     "both sides pooled" if side is ViewSide.BOTH else theme.SIDE_LABELS[side.value]
                 )
                 entries.append((self.lines[side], f"{name}: {label}"))
-        present = self._aid_kinds
-        for kind in AMOUNT_ORDER:
-            if kind in present:
-                entries.append((self.bars[kind], f"{name}: aid, {theme.AMOUNT_LABELS[kind]}"))
+        # The aid kinds have their key under the aid plot, which the figure shows.
         viewed = self._compare_series.get(self._state.side)
         if viewed is not None:
             viewing = theme.SIDE_LABELS[self._state.side.value]
@@ -1011,6 +1055,22 @@ class ChartsView(QWidget):
         return "\n".join(lines)
 
     # Introspection for reports and tests ----------------------------------------------
+
+    def aid_key(self) -> list[tuple[str, QRectF]]:
+        """The aid key's entries shown, in order: each kind's name and where its swatch
+        and name lie, in the charts' view's pixels."""
+        view = self.graphics
+        return [
+            (
+                name.text(),
+                view.mapFromScene(swatch.sceneBoundingRect())
+                .boundingRect()
+                .united(view.mapFromScene(name.sceneBoundingRect()).boundingRect())
+                .toRectF(),
+            )
+            for swatch, name in self._aid_key.values()
+            if name.isVisible()
+        ]
 
     def cursor_year(self) -> int:
         return self.year_cursor.year()
