@@ -535,3 +535,22 @@ def test_the_lines_pens_follow_the_theme_and_the_side(qapp, charts: ChartsView) 
     assert charts.pen_of(ViewSide.GOVERNMENT).color().rgb() == (
         theme.LIGHT.side_colours["government"].rgb()
     )
+
+
+def test_a_title_too_long_for_its_row_is_cut_with_an_ellipsis(qtbot, charts: ChartsView) -> None:
+    """The legend keeps its width; the title takes what is left, and a long one ends in
+    "…" with the whole title in its tooltip."""
+    charts._state.select("SUN")
+    charts._state.set_compare("JPN")
+    whole = "Soviet Union and Japan over time"
+    assert charts.title.full_text() == whole
+    charts.resize(520, 320)
+    qtbot.waitUntil(lambda: charts.title.text() != whole, timeout=2000)
+    assert charts.title.text().endswith("…") and whole.startswith(charts.title.text()[:-1])
+    assert charts.title.toolTip() == whole
+    assert charts.title.fontMetrics().horizontalAdvance(charts.title.text()) <= (
+        charts.title.width()
+    )
+    charts.resize(1200, 320)
+    qtbot.waitUntil(lambda: charts.title.text() == whole, timeout=2000)
+    assert charts.title.toolTip() == ""

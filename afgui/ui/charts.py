@@ -20,7 +20,17 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QCursor, QFont, QFontMetricsF, QMouseEvent, QPen, QTransform
+from PySide6.QtGui import (
+    QColor,
+    QCursor,
+    QFont,
+    QFontMetricsF,
+    QMouseEvent,
+    QPen,
+    QResizeEvent,
+    QShowEvent,
+    QTransform,
+)
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsLineItem,
@@ -115,6 +125,45 @@ def _shade_colour(tints: Sequence[tuple[int, AfghanSide]]) -> QColor:
 
 #: Each amount kind's place in a year's group of bars, by the kind's code in the columns.
 _SLOTS = np.array([AMOUNT_ORDER.index(kind) for kind in AmountKind], dtype=np.int64)
+
+
+class ElidedLabel(QLabel):
+    """One line of plain text, cut with an ellipsis to the label's width (the whole
+    text then in its tooltip): a title that takes the width its row leaves."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self._full_text = ""
+
+    def full_text(self) -> str:
+        return self._full_text
+
+    def set_full_text(self, text: str) -> None:
+        self._full_text = text
+        self._elide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._elide()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        text = self._full_text
+        # Unshown, it has no width of its own yet (and it is cut when shown).
+        shown = (
+            self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, self.width())
+            if self.isVisible()
+            else text
+        )
+        if shown != self.text():
+            self.setText(shown)
+        tip = text if shown != text else ""
+        if tip != self.toolTip():
+            self.setToolTip(tip)
 
 
 class Curve(pg.PlotCurveItem):  # type: ignore[misc]
@@ -414,9 +463,8 @@ class ChartsView(QWidget):
         self._pens_for: tuple[object, ...] = ()  # (side, theme, pixel ratio) of the lines' pens
 
         pg.setConfigOptions(antialias=True)
-        self.title = QLabel(self)
+        self.title = ElidedLabel(self)
         self.title.setFont(theme.heading_font(self.font(), 1.1))
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
         # The title takes the width the legend leaves, whatever its text: a selection's
         # new title then moves nothing else (the legend's text was laid out again at
         # every selection whose title was wider or narrower, ~0.5 ms at 1M facts).
@@ -746,7 +794,7 @@ class ChartsView(QWidget):
             for side in LINE_SIDES:
                 self._compare_series[side] = self._relations.series_values(code, side)
             self._compare_aid = self._relations.aid_columns(code)
-        self.title.setText(self.title_text())
+        self.title.set_full_text(self.title_text())
         self._update_aid()
         self._update_range()
         self._on_side(self._state.side.value)
