@@ -448,3 +448,22 @@ def test_sorting_by_places_gives_the_order_of_comparing_rows(qapp, seed: int) ->
             proxy.resort() if proxy is proxies[0] else proxy.sort(column, order)
         assert shown_codes(proxies[0]) == shown_codes(proxies[1])
         rows = changed
+
+
+def test_the_facts_column_holds_the_largest_count(
+    qtbot, monkeypatch: pytest.MonkeyPatch, fixture_engine: Engine
+) -> None:
+    """A large database's counts run to six digits: none is cut ("265…")."""
+    catalog, relations = services(fixture_engine)
+    counts = dict.fromkeys(relations.partners(), 7) | {"PAK": 264_152}
+    monkeypatch.setattr(catalog, "fact_counts", lambda: counts)
+    widget = PartnerList(make_state(relations, year=1997), catalog, relations)
+    qtbot.addWidget(widget)
+    widget.resize(420, 400)
+    widget.show()
+    qtbot.waitExposed(widget)
+    column = widget.view.horizontalHeader().sectionSize(PartnerTableModel.FACTS)
+    text = widget.view.fontMetrics().horizontalAdvance("264152")
+    assert column >= text + 8  # the cell's margins
+    widget.proxy.sort(PartnerTableModel.FACTS, Qt.SortOrder.DescendingOrder)
+    assert widget.proxy.index(0, PartnerTableModel.FACTS).data() == "264152"

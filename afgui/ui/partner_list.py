@@ -629,7 +629,12 @@ class PartnerList(QWidget):
             PartnerTableModel.KIND: metrics.horizontalAdvance("group") + padding,
             PartnerTableModel.STRENGTH: metrics.horizontalAdvance("Strength") + padding + 8,
             PartnerTableModel.STATUS: metrics.horizontalAdvance("embassy closed") + padding,
-            PartnerTableModel.FACTS: metrics.horizontalAdvance("Facts") + padding,
+            # As wide as the largest count (a large database's run to six digits).
+            PartnerTableModel.FACTS: max(
+                metrics.horizontalAdvance("Facts"),
+                metrics.horizontalAdvance(str(max(self._fact_counts.values(), default=0))),
+            )
+            + padding,
         }
         for column, width in widths.items():
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
