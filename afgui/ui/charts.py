@@ -1,7 +1,8 @@
 """Charts of the selected partner over time: relation strength per Afghan side, and aid.
 
 Two pyqtgraph plots share the year axis. The strength plot has one line per Afghan side
-(the viewed side drawn strong, the others faint); the aid plot has bars per amount kind.
+(the viewed side drawn strong, the others faint), keyed in the header; the aid plot has
+bars per amount kind, keyed under it.
 Both shade the Afghan government periods and carry a cursor at the state's year
 (:class:`YearCursor`): plain Qt items, so a year change moves it with a few C++ setters
 and repaints it without Python; clicking or dragging in a plot moves the year
@@ -895,8 +896,8 @@ class ChartsView(QWidget):
         A rich-text label lays its text out in its paint, at its width, and that layout
         asks for another paint: each change of the legend's text or width painted the
         legend, and the window around it, in a second pass (~0.33 ms at 1M facts).
-        Asked for its height at its width,
-        the label lays the text out at that width, and its paint finds nothing to do.
+        Asked for its height at its width, the label lays the text out at that width,
+        and its paint finds nothing to do.
         """
         width = self.legend.width()
         if self._legend_pending or width != self._legend_width:
