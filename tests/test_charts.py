@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 
 import numpy as np
@@ -554,3 +555,32 @@ def test_a_title_too_long_for_its_row_is_cut_with_an_ellipsis(qtbot, charts: Cha
     charts.resize(1200, 320)
     qtbot.waitUntil(lambda: charts.title.text() == whole, timeout=2000)
     assert charts.title.toolTip() == ""
+
+
+def test_figures_in_other_currencies_are_counted_in_the_key_not_on_the_axis(
+    qtbot, monkeypatch: pytest.MonkeyPatch, charts: ChartsView
+) -> None:
+    """The chart draws the currency most figures are in; how many are in others is said
+    after the key (the value axis's label, "(+2946 other)" at 1M facts, was cut)."""
+    aid = AidColumns(
+        "JPN",
+        np.array([b"a", b"b", b"c", b"d"]),
+        np.array([2002, 2002, 2005, 2006], dtype=np.int16),
+        np.array([1e9, 2e9, 3e9, 4e9]),
+        np.array([0, 0, 1, 0], dtype=np.int16),
+        np.array([0, 1, 0, 0], dtype=np.int8),
+        np.zeros(4, dtype=bool),
+        np.zeros(4, dtype=np.int16),
+        ("USD", "JPY"),
+        ("",),
+    )
+    monkeypatch.setattr(charts._relations, "aid_columns", lambda code: aid)
+    charts._state.select("JPN")
+    entries = [name for name, _ in charts.aid_key()]
+    assert entries[-1] == "+1 in other currencies, not drawn"
+    rects = [rect for _, rect in charts.aid_key()]
+    assert all(a.right() < b.left() for a, b in itertools.pairwise(rects))
+    assert charts.aid_plot.getAxis("left").labelText == "Aid, M USD"
+    monkeypatch.setattr(charts._relations, "aid_columns", lambda code: AidColumns.empty(code))
+    charts._state.select("SUN")
+    assert charts.aid_key() == []

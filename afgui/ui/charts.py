@@ -640,6 +640,7 @@ class ChartsView(QWidget):
         self.aid_empty.setBrush(theme.FAINT_INK)
         for _, kind_name in self._aid_key.values():
             kind_name.setBrush(theme.MUTED_INK)
+        self._aid_others.setBrush(theme.FAINT_INK)
         self.year_cursor.set_colours(theme.INK, theme.ACCENT, theme.SURFACE, self._px(1))
 
     def _make_plot(self, row: int, label: str) -> pg.PlotItem:
@@ -698,12 +699,18 @@ class ChartsView(QWidget):
             name = QGraphicsSimpleTextItem(theme.AMOUNT_LABELS[kind], axis)
             name.setFont(font)
             self._aid_key[kind] = (swatch, name)
-        self._aid_key_kinds: frozenset[AmountKind] | None = None
+        # After them, how many figures are in currencies the chart does not draw (the
+        # value axis's label said "(+2946 other)", too long for it at 1M facts).
+        self._aid_others = QGraphicsSimpleTextItem("", axis)
+        self._aid_others.setFont(font)
+        self._aid_others_count = 0
+        self._aid_key_shown: tuple[frozenset[AmountKind], int] | None = None
         axis.geometryChanged.connect(self._place_aid_key)
 
     def _place_aid_key(self) -> None:
         """Show the key's entries of the kinds the partner has, in a row from the aid
-        plot's left edge, on the line of the time axis's label."""
+        plot's left edge, on the line of the time axis's label, and after them how many
+        figures are in other currencies."""
         axis = self.aid_plot.getAxis("bottom")
         height = axis.geometry().height()
         x = 0.0
@@ -720,7 +727,13 @@ class ChartsView(QWidget):
             swatch.setPos(x, top + (text.height() - size) / 2)
             name.setPos(x + size + 4, top)
             x += size + 4 + text.width() + 14
-        self._aid_key_kinds = self._aid_kinds
+        others = self._aid_others_count
+        self._aid_others.setVisible(bool(others))
+        if others:
+            self._aid_others.setText(f"+{others:,} in other currencies, not drawn")
+            top = height - self._aid_others.boundingRect().height() - 1
+            self._aid_others.setPos(x, top)
+        self._aid_key_shown = (self._aid_kinds, others)
 
     def _shade_governments(self, governments: Sequence[Government]) -> None:
         """Shade each government's period in its side's tint (alternating per side).
@@ -925,7 +938,8 @@ class ChartsView(QWidget):
         currency, others = aid.main_currency()
         self._aid_currency = currency
         self._aid_kinds = aid.kinds_present()
-        if self._aid_kinds != self._aid_key_kinds:
+        self._aid_others_count = others
+        if (self._aid_kinds, others) != self._aid_key_shown:
             self._place_aid_key()
         years, kinds, tallest = aid.largest_per_year_and_kind(currency)
         amounts = tallest / 1e6
@@ -968,8 +982,6 @@ class ChartsView(QWidget):
             )
         heights = np.concatenate((amounts, compared))
         label = f"Aid, M {currency}" if len(heights) else "Aid"
-        if others:
-            label += f" (+{others} other)"
         axis = self.aid_plot.getAxis("left")
         # Set only when it changes: pyqtgraph lays the label out again and redraws and
         # re-measures the axis even for the same text (themes recolour it themselves).
@@ -1107,19 +1119,24 @@ class ChartsView(QWidget):
 
     def aid_key(self) -> list[tuple[str, QRectF]]:
         """The aid key's entries shown, in order: each kind's name and where its swatch
-        and name lie, in the charts' view's pixels."""
+        and name lie, in the charts' view's pixels, then the note of figures in other
+        currencies, if any."""
         view = self.graphics
-        return [
-            (
-                name.text(),
-                view.mapFromScene(swatch.sceneBoundingRect())
-                .boundingRect()
-                .united(view.mapFromScene(name.sceneBoundingRect()).boundingRect())
-                .toRectF(),
-            )
+
+        def placed(*items: QGraphicsItem) -> QRectF:
+            rect = QRectF()
+            for item in items:
+                rect |= view.mapFromScene(item.sceneBoundingRect()).boundingRect().toRectF()
+            return rect
+
+        entries = [
+            (name.text(), placed(swatch, name))
             for swatch, name in self._aid_key.values()
             if name.isVisible()
         ]
+        if self._aid_others.isVisible():
+            entries.append((self._aid_others.text(), placed(self._aid_others)))
+        return entries
 
     def cursor_year(self) -> int:
         return self.year_cursor.year()
