@@ -577,7 +577,8 @@ def test_figures_in_other_currencies_are_counted_in_the_key_not_on_the_axis(
     monkeypatch.setattr(charts._relations, "aid_columns", lambda code: aid)
     charts._state.select("JPN")
     entries = [name for name, _ in charts.aid_key()]
-    assert entries[-1] == "+1 in other currencies, not drawn"
+    assert entries[-1] == "+1 in other currencies"
+    assert charts._aid_others.toolTip().startswith("1 figure is in other currencies than the")
     rects = [rect for _, rect in charts.aid_key()]
     assert all(a.right() < b.left() for a, b in itertools.pairwise(rects))
     assert charts.aid_plot.getAxis("left").labelText == "Aid, M USD"

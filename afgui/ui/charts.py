@@ -730,7 +730,12 @@ class ChartsView(QWidget):
         others = self._aid_others_count
         self._aid_others.setVisible(bool(others))
         if others:
-            self._aid_others.setText(f"+{others:,} in other currencies, not drawn")
+            self._aid_others.setText(f"+{others:,} in other currencies")
+            self._aid_others.setToolTip(
+                f"{others:,} figure{'s are' if others != 1 else ' is'} in other currencies "
+                f"than the chart's {self._aid_currency}, and not drawn; the tooltip of a "
+                "year lists every figure"
+            )
             top = height - self._aid_others.boundingRect().height() - 1
             self._aid_others.setPos(x, top)
         self._aid_key_shown = (self._aid_kinds, others)
