@@ -704,7 +704,7 @@ class ChartsView(QWidget):
         self._aid_others = QGraphicsSimpleTextItem("", axis)
         self._aid_others.setFont(font)
         self._aid_others_count = 0
-        self._aid_key_shown: tuple[frozenset[AmountKind], int] | None = None
+        self._aid_key_shown: tuple[frozenset[AmountKind], int, str] | None = None
         axis.geometryChanged.connect(self._place_aid_key)
 
     def _place_aid_key(self) -> None:
@@ -738,7 +738,7 @@ class ChartsView(QWidget):
             )
             top = height - self._aid_others.boundingRect().height() - 1
             self._aid_others.setPos(x, top)
-        self._aid_key_shown = (self._aid_kinds, others)
+        self._aid_key_shown = (self._aid_kinds, others, self._aid_currency)
 
     def _shade_governments(self, governments: Sequence[Government]) -> None:
         """Shade each government's period in its side's tint (alternating per side).
@@ -944,7 +944,7 @@ class ChartsView(QWidget):
         self._aid_currency = currency
         self._aid_kinds = aid.kinds_present()
         self._aid_others_count = others
-        if (self._aid_kinds, others) != self._aid_key_shown:
+        if (self._aid_kinds, others, currency) != self._aid_key_shown:
             self._place_aid_key()
         years, kinds, tallest = aid.largest_per_year_and_kind(currency)
         amounts = tallest / 1e6
