@@ -200,3 +200,28 @@ def test_kept_explanation_columns_stay_within_their_budget(
     relations.prepare_explanation(first, side)
     relations.prepare_explanation(second, side)
     assert list(relations._parts) == [(second, side)]
+
+
+def test_columns_made_twice_at_once_are_counted_once(fixture_engine: Engine) -> None:
+    """Two threads may both miss the kept columns and make them: the second replaces the
+    first, and the facts kept are counted once."""
+    from collections import OrderedDict
+
+    from afgui.services.catalog import Catalog
+
+    class Missing(OrderedDict):  # type: ignore[type-arg]
+        def get(self, key, default=None):  # type: ignore[no-untyped-def]
+            return default  # as if another thread's were not in yet
+
+    relations = measures.RelationsService(fixture_engine, Catalog(fixture_engine))
+    relations._parts = Missing()
+    relations._parts_facts = 0
+    code = max(
+        relations.partners(), key=lambda c: len(relations._counted_parts(c, ViewSide.BOTH).ranks)
+    )
+    relations._parts.clear()
+    relations._parts_facts = 0
+    for _ in range(2):
+        relations.prepare_explanation(code, ViewSide.BOTH)
+    assert list(relations._parts) == [(code, ViewSide.BOTH)]
+    assert relations._parts_facts == len(relations._parts[code, ViewSide.BOTH].ranks) > 0
