@@ -347,6 +347,19 @@ class _PaintCount(QObject):
         return False
 
 
+def _deliver_events() -> None:
+    """Deliver what a change posted (layouts, paints) as the app's event loop would."""
+    for _ in range(3):
+        QApplication.sendPostedEvents()
+        QApplication.processEvents()
+
+
+def _pakistan_shown(qtbot, charts: ChartsView) -> None:  # type: ignore[no-untyped-def]
+    charts._state.select("PAK")
+    qtbot.waitUntil(lambda: "Pakistan" in charts.title.text(), timeout=2000)
+    _deliver_events()
+
+
 def test_a_selection_lays_the_title_out_before_the_paint(qtbot, charts: ChartsView) -> None:
     """A new title, wider or narrower, is laid out with the selection: laid out after the
     paint, it had the title and the legend painted a second time."""
@@ -358,9 +371,7 @@ def test_a_selection_lays_the_title_out_before_the_paint(qtbot, charts: ChartsVi
     charts.title.setObjectName("title")
     charts.title.installEventFilter(counter)
     charts._state.select("SUN")  # "Soviet Union over time": wider than Pakistan's
-    for _ in range(3):
-        QApplication.sendPostedEvents()
-        QApplication.processEvents()
+    _deliver_events()
     assert charts.title.text() == "Soviet Union over time"
     assert paints == ["title"]
 
@@ -447,11 +458,7 @@ def test_a_curves_bounds_are_pyqtgraphs(charts: ChartsView) -> None:
 def test_a_new_legend_is_painted_once(qtbot, charts: ChartsView) -> None:
     """Its rich text is laid out before the paint: laid out in it, the text asked for a
     second paint of the legend and of the window around it."""
-    charts._state.select("PAK")
-    qtbot.waitUntil(lambda: "Pakistan" in charts.title.text(), timeout=2000)
-    for _ in range(3):
-        QApplication.sendPostedEvents()
-        QApplication.processEvents()
+    _pakistan_shown(qtbot, charts)
     paints: list[str] = []
     counter = _PaintCount(paints)
     charts.legend.setObjectName("legend")
@@ -463,9 +470,7 @@ def test_a_new_legend_is_painted_once(qtbot, charts: ChartsView) -> None:
     for name, change in changes.items():
         before = charts.legend.text()
         change()
-        for _ in range(3):
-            QApplication.sendPostedEvents()
-            QApplication.processEvents()
+        _deliver_events()
         assert charts.legend.text() != before
         assert paints == ["legend"], name
         paints.clear()
@@ -474,19 +479,13 @@ def test_a_new_legend_is_painted_once(qtbot, charts: ChartsView) -> None:
 def test_a_selection_leaves_the_legend_alone(qtbot, charts: ChartsView) -> None:
     """The legend keys the lines, which a selection does not change; a new title, wider
     or narrower, leaves it where it is, so it is neither laid out nor painted again."""
-    charts._state.select("PAK")
-    qtbot.waitUntil(lambda: "Pakistan" in charts.title.text(), timeout=2000)
-    for _ in range(3):
-        QApplication.sendPostedEvents()
-        QApplication.processEvents()
+    _pakistan_shown(qtbot, charts)
     paints: list[str] = []
     charts.legend.installEventFilter(_PaintCount(paints))
     text, geometry = charts.legend.text(), charts.legend.geometry()
     for code in ("JPN", "SUN", "RUS"):
         charts._state.select(code)
-        for _ in range(3):
-            QApplication.sendPostedEvents()
-            QApplication.processEvents()
+        _deliver_events()
         assert (charts.legend.text(), charts.legend.geometry()) == (text, geometry)
     assert paints == []
 
