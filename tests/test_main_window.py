@@ -199,3 +199,52 @@ def test_the_charts_keep_their_share_when_they_are_built_after_the_first_paint(
     assert before[1] / sum(before) == pytest.approx(0.42, abs=0.02)
     qtbot.waitUntil(lambda: window.charts_built)
     assert window.centre_splitter.sizes() == before
+
+
+def test_the_cards_are_not_painted_under_what_a_year_change_alters(
+    qtbot, fixture_engine: Engine
+) -> None:
+    """What a year change alters on a card (the map's title, the detail's header, the
+    year controls) fills its own background in the card's colour, so Qt does not paint
+    the card, in Python, under it again."""
+    from PySide6.QtCore import QEvent, QObject, QRect
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from afgui.ui.main_window import Card
+
+    window = make_window(qtbot, fixture_engine, year=1990, selection="PAK", size=(1440, 900))
+    qtbot.waitUntil(lambda: window.charts_built and not window.detail.body_pending)
+    qtbot.wait(50)
+    painted: list[QRect] = []  # in the window's coordinates
+
+    class Counter(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint and isinstance(watched, QWidget):
+                for rect in event.region():
+                    painted.append(rect.translated(watched.mapTo(window, QPoint(0, 0))))
+            return False
+
+    counter = Counter()
+    cards = window.findChildren(Card)
+    assert len(cards) == 5
+    for card in cards:
+        card.installEventFilter(counter)
+    filled: list[QWidget] = [
+        window.map_panel.title,
+        window.detail.header,
+        window.time_controls.slider,
+        window.time_controls.year_box,
+    ]
+    areas = [
+        QRect(widget.mapTo(window, widget.rect().topLeft()), widget.size()) for widget in filled
+    ]
+    for year in (1991, 1979, 2001):
+        window.state.set_year(year)
+        for _ in range(3):
+            QApplication.sendPostedEvents()
+            QApplication.processEvents()
+        assert window.map_panel.title.text().startswith(f"Relations in {year}")
+    assert not [(rect, area) for rect in painted for area in areas if rect.intersects(area)]
+    painted.clear()
+    window.update()  # a whole repaint does paint the cards (around them)
+    qtbot.waitUntil(lambda: len(painted) >= len(cards))

@@ -478,6 +478,8 @@ class ChartsView(QWidget):
         self.legend.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.legend.setMinimumWidth(1)
         self.legend.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        theme.fill_as_card(self.title)
+        theme.fill_as_card(self.legend)
         self._legend_pending = False  # a new text not laid out yet
         self._legend_width = -1  # the width its text was laid out at
         self.graphics = pg.GraphicsLayoutWidget(self)

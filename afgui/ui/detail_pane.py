@@ -1042,7 +1042,10 @@ class DetailPane(QWidget):
         self._header = Header("")
         self._fact_counts: dict[str, int] | None = None
 
-        self.header = RichTextBlock(self, margins=QMargins(14, 12, 14, 8))
+        # 6 px from the top, under the card's 7 (afgui.ui.main_window): the text 13 px
+        # down, where the card's rounded corners are behind it.
+        self.header = RichTextBlock(self, margins=QMargins(14, 6, 14, 8))
+        theme.fill_as_card(self.header)
         self.header.setAccessibleName("Selected partner")
         self.browser = SafeTextBrowser(self)
         self.browser.setOpenLinks(False)

@@ -10,7 +10,7 @@ import itertools
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QMargins, QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QPen, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -50,11 +50,13 @@ class Card(QFrame):
 
     RADIUS = 6.0
 
-    def __init__(self, widget: QWidget, parent: QWidget, margins: int = 10) -> None:
+    def __init__(self, widget: QWidget, parent: QWidget, margins: int | QMargins = 10) -> None:
         super().__init__(parent)
         self.setObjectName("card")
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(margins, margins, margins, margins)
+        if isinstance(margins, int):
+            margins = QMargins(margins, margins, margins, margins)
+        layout.setContentsMargins(margins)
         layout.addWidget(widget)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
@@ -136,7 +138,9 @@ class MainWindow(QMainWindow):
         side = QSplitter(Qt.Orientation.Vertical, root)
         side.setChildrenCollapsible(False)
         side.addWidget(Card(self.partner_list, side))
-        side.addWidget(Card(self.detail, side, margins=1))
+        # Below the rounded corners at the top, the detail pane's header fills its own
+        # background (theme.fill_as_card): its text where it was, 1 + 12 px down.
+        side.addWidget(Card(self.detail, side, margins=QMargins(1, 7, 1, 1)))
         self.splitter = QSplitter(Qt.Orientation.Horizontal, root)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(centre)

@@ -132,6 +132,7 @@ class MapPanel(QWidget):
 
         self.reset_button = QPushButton("Reset view", self)
         self.title = SteadyLabel(self, row=self.reset_button)
+        theme.fill_as_card(self.title)
         self.title.setFont(theme.heading_font(self.font(), 1.1))
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.reset_button.setToolTip("Show the whole world again (double-click the map, or 0)")

@@ -377,6 +377,7 @@ class TimeControls(QWidget):
         self._state = state
         self.slider = YearSlider(state.first_year, state.last_year, governments, self)
         self.slider.setValue(state.year)
+        theme.fill_as_card(self.slider)
 
         self.play_button = QToolButton(self)
         self.play_button.setCheckable(True)
@@ -400,6 +401,7 @@ class TimeControls(QWidget):
         self.year_box.setToolTip("Type a year and press Enter")
         self.year_box.setAccessibleName("Year")
         self.year_box.setFont(theme.heading_font(self.font(), 1.35))
+        theme.fill_as_card(self.year_box)
         self.year_box.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.year_box.setButtonSymbols(QSpinBox.ButtonSymbols.UpDownArrows)
         self.year_box.setMinimumWidth(
