@@ -1042,8 +1042,9 @@ class DetailPane(QWidget):
         self._header = Header("")
         self._fact_counts: dict[str, int] | None = None
 
-        # 6 px from the top, under the card's 7 (afgui.ui.main_window): the text 13 px
-        # down, where the card's rounded corners are behind it.
+        # Filled in the card's colour (theme.fill_as_card), so kept clear of the card's
+        # rounded corners by its top margin of 7 px (afgui.ui.main_window); 6 px more
+        # here put the text 13 px down, where it was.
         self.header = RichTextBlock(self, margins=QMargins(14, 6, 14, 8))
         theme.fill_as_card(self.header)
         self.header.setAccessibleName("Selected partner")
