@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import sys
 from types import FrameType
@@ -16,10 +17,11 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QColor, QIcon
+from PySide6.QtGui import QColor, QFont, QIcon
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import Engine
 
+from afgui.domain.model import ActorName
 from afgui.domain.vocab import ActorKind
 from afgui.services.measures import ViewSide
 from afgui.ui import partner_list as partner_list_module
@@ -467,3 +469,46 @@ def test_the_facts_column_holds_the_largest_count(
     assert column >= text + 8  # the cell's margins
     widget.proxy.sort(PartnerTableModel.FACTS, Qt.SortOrder.DescendingOrder)
     assert widget.proxy.index(0, PartnerTableModel.FACTS).data() == "264152"
+
+
+@pytest.mark.parametrize(
+    ("text", "needed"),
+    [
+        ("Pakistan", False),
+        ("Soviet Union · −0.9 — embassy closed", False),
+        ("Côte d’Ivoire", False),
+        ("Ελλάδα", False),
+        ("Россия", False),
+        ("طالبان", True),  # Pashto and Dari: Arabic script, its letters joined
+        ("افغانستان", True),
+        ("भारत", True),
+        ("कख", True),  # letters of another script, even without marks
+        ("עברית", True),
+        ("Cote\u0301", True),  # a combining accent
+    ],
+)
+def test_shaping_is_needed_beyond_latin_greek_and_cyrillic(text: str, needed: bool) -> None:
+    assert theme.shaping_needed(text) is needed
+
+
+def test_the_list_is_set_without_shaping_unless_a_name_needs_it(
+    qtbot, monkeypatch: pytest.MonkeyPatch, fixture_engine: Engine
+) -> None:
+    """The curated names are Latin: the list's cells skip shaping, in the app's font and
+    size. A name in Dari (another database, or another year's name) keeps it on."""
+    catalog, relations = services(fixture_engine)
+    plain = PartnerList(make_state(relations, year=1997), catalog, relations)
+    qtbot.addWidget(plain)
+    font = plain.view.font()
+    assert font.styleStrategy() == QFont.StyleStrategy.PreferNoShaping
+    assert font.family() == plain.font().family()
+    assert font.pointSizeF() == plain.font().pointSizeF()
+
+    actors = dict(catalog.actors_by_code)
+    actors["PAK"] = dataclasses.replace(
+        actors["PAK"], other_names=(ActorName("پاکستان", start_year=1947),)
+    )
+    monkeypatch.setattr(catalog, "actors_by_code", actors)
+    dari = PartnerList(make_state(relations, year=1997), catalog, relations)
+    qtbot.addWidget(dari)
+    assert dari.view.font().styleStrategy() != QFont.StyleStrategy.PreferNoShaping

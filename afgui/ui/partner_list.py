@@ -613,6 +613,13 @@ class PartnerList(QWidget):
         self.view.setShowGrid(False)
         self.view.setWordWrap(False)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # A jump of years rewrites most cells in view, and Qt lays each one's text out
+        # twice to paint it: without shaping the list's rows repaint in 1.0 ms instead
+        # of 1.8 (year changes on the curated data, p95 6.39 -> 5.81 and 6.74 -> 6.10 ms,
+        # blocks alternating with and without in one window).
+        unshaped = theme.unshaped_font(self._texts_shown(catalog))
+        if unshaped is not None:
+            self.view.setFont(unshaped)
         self.view.verticalHeader().hide()
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.view.horizontalHeader()
@@ -674,6 +681,19 @@ class PartnerList(QWidget):
         self.proxy.rowsRemoved.connect(self._write_pending)
         self.proxy.modelReset.connect(self._write_pending)
         self._show_selection(state.selection)
+
+    def _texts_shown(self, catalog: Catalog) -> list[str]:
+        """Every text the list's cells may show but numbers: each partner's names
+        (those of other years too), the kinds and the statuses."""
+        actors = catalog.actors_by_code
+        texts = [*KIND_LABELS.values(), *_STATUS_TEXTS.values(), NO_VALUE]
+        for code in self._partners:
+            actor = actors.get(code)
+            if actor is None:
+                texts.append(code)
+            else:
+                texts += [actor.name, *(other.name for other in actor.other_names)]
+        return texts
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         super().changeEvent(event)

@@ -12,6 +12,8 @@ scale itself (``afgui.ui.palette``) is data and stays the same in both themes.
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -355,6 +357,42 @@ def fill_as_card(widget: QWidget) -> None:
     14.3 ms."""
     widget.setAutoFillBackground(True)
     widget.setBackgroundRole(QPalette.ColorRole.Base)
+
+
+def shaping_needed(text: str) -> bool:
+    """Whether Qt must shape ``text`` to set it legibly: it has a letter of a script
+    other than Latin, Greek or Cyrillic (the Arabic script of Dari and Pashto joins its
+    letters), a right-to-left character or a combining mark."""
+    for char in text:
+        if char.isascii():
+            continue
+        category = unicodedata.category(char)
+        if category.startswith("M") or unicodedata.bidirectional(char) in ("R", "AL", "AN"):
+            return True
+        if category.startswith("L") and not unicodedata.name(char, "").startswith(
+            ("LATIN ", "GREEK ", "CYRILLIC ")
+        ):
+            return True
+    return False
+
+
+def unshaped_font(texts: Iterable[str]) -> QFont | None:
+    """A font to set on a widget that shows only ``texts`` (and numbers): its own font,
+    laid out without shaping; None if one of them needs shaping (see
+    :func:`shaping_needed`).
+
+    Only the style strategy is set, so the widget still follows the app's font and its
+    size. Shaping (HarfBuzz) is most of what Qt spends laying out a short text, and a
+    view lays each cell's text out twice every time it paints it; for Latin text it
+    adds only the font's kerning pairs and ligatures (with DejaVu Sans: "Ta" and "Tu" a
+    fraction of a pixel wider, in a cell's name). Qt leaves Arabic script unjoined
+    without it, hence the check.
+    """
+    if any(shaping_needed(text) for text in texts):
+        return None
+    font = QFont()
+    font.setStyleStrategy(QFont.StyleStrategy.PreferNoShaping)
+    return font
 
 
 def heading_font(base: QFont, scale: float = 1.25, *, bold: bool = True) -> QFont:
