@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QMargins, QObject, QRect
-from PySide6.QtGui import QFontMetricsF, QTextDocument
+from PySide6.QtGui import QFont, QFontMetricsF, QTextDocument
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 
@@ -27,6 +27,8 @@ from afgui.ui import detail_pane, theme
 from afgui.ui.detail_pane import (
     TIMELINE_LIMIT,
     DetailPane,
+    Header,
+    Span,
     amount_text,
     fact_is_of_year,
     nearest_window,
@@ -483,6 +485,47 @@ def test_a_header_rewritten_in_place_reads_as_one_built_afresh(pane: DetailPane)
         fresh.set_header(pane._header)
         assert pane.header._document.toHtml() == fresh._document.toHtml()
         assert ("Note: Soviet Union did not exist" in pane.plain_text()) == (year >= 1992)
+
+
+def shaped_runs(block: detail_pane.RichTextBlock) -> dict[str, bool]:
+    """Each run of the block's text, and whether Qt shapes it."""
+    runs: dict[str, bool] = {}
+    paragraph = block._document.begin()
+    while paragraph.isValid():
+        fragments = paragraph.begin()
+        while not fragments.atEnd():
+            fragment = fragments.fragment()
+            strategy = fragment.charFormat().fontStyleStrategy()
+            runs[fragment.text()] = strategy != QFont.StyleStrategy.PreferNoShaping
+            fragments += 1
+        paragraph = paragraph.next()
+    return runs
+
+
+def test_the_header_lays_out_its_lines_and_rows_without_shaping(pane: DetailPane) -> None:
+    """What a year change rewrites skips shaping (see theme.unshaped_font); the title,
+    in larger letters, keeps its kerning; a text in Dari keeps its letters joined."""
+    state = pane._state
+    state.select("PAK")
+    for year in (1979, 1980, 2002):
+        state.set_year(year)
+        runs = shaped_runs(pane.header)
+        assert runs.pop("Pakistan") is True
+        assert runs and not any(runs.values()), runs
+
+    dari = "د افغانستان اسلامي امارت"
+    header = Header(
+        f"Pakistan\nAfghan government: {dari}",
+        title="Pakistan",
+        lines=("state · PAK · in 1997",),
+        rows=(("Afghan government", (Span(dari),)),),
+        muted="#777777",
+    )
+    block = detail_pane.RichTextBlock(margins=QMargins())
+    block.set_header(header)
+    runs = shaped_runs(block)
+    assert runs[dari] is True
+    assert runs["state · PAK · in 1997"] is False
 
 
 def test_a_pane_opened_on_a_partner_reads_its_facts_after_its_first_paint(

@@ -12,6 +12,7 @@ scale itself (``afgui.ui.palette``) is data and stays the same in both themes.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -359,10 +360,13 @@ def fill_as_card(widget: QWidget) -> None:
     widget.setBackgroundRole(QPalette.ColorRole.Base)
 
 
+@functools.lru_cache(maxsize=4096)
 def shaping_needed(text: str) -> bool:
     """Whether Qt must shape ``text`` to set it legibly: it has a letter of a script
     other than Latin, Greek or Cyrillic (the Arabic script of Dari and Pashto joins its
     letters), a right-to-left character or a combining mark."""
+    if text.isascii():
+        return False
     for char in text:
         if char.isascii():
             continue
