@@ -485,6 +485,10 @@ def test_the_facts_column_holds_the_largest_count(
         ("कख", True),  # letters of another script, even without marks
         ("עברית", True),
         ("Cote\u0301", True),  # a combining accent
+        ("\u06a9\u0627\u0628\u0644", True),  # Kabul in Dari
+        ("Ali\u200dx", True),  # a zero-width joiner
+        ("\U0001f1e6\U0001f1eb", True),  # a flag: two letters made one
+        ("☐ Kabul – Tashkent ‘…’", False),
     ],
 )
 def test_shaping_is_needed_beyond_latin_greek_and_cyrillic(text: str, needed: bool) -> None:

@@ -364,14 +364,19 @@ def fill_as_card(widget: QWidget) -> None:
 def shaping_needed(text: str) -> bool:
     """Whether Qt must shape ``text`` to set it legibly: it has a letter of a script
     other than Latin, Greek or Cyrillic (the Arabic script of Dari and Pashto joins its
-    letters), a right-to-left character or a combining mark."""
+    letters), a right-to-left character, a combining mark, a joiner or other format
+    character (Persian's zero-width non-joiner), or an emoji (flags are pairs made one)."""
     if text.isascii():
         return False
     for char in text:
         if char.isascii():
             continue
         category = unicodedata.category(char)
-        if category.startswith("M") or unicodedata.bidirectional(char) in ("R", "AL", "AN"):
+        if category.startswith("M") or category.startswith("C"):
+            return True
+        if unicodedata.bidirectional(char) in ("R", "AL", "AN"):
+            return True
+        if category == "So" and ord(char) >= 0x1F000:
             return True
         if category.startswith("L") and not unicodedata.name(char, "").startswith(
             ("LATIN ", "GREEK ", "CYRILLIC ")
