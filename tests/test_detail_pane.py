@@ -504,7 +504,7 @@ def shaped_runs(block: detail_pane.RichTextBlock) -> dict[str, bool]:
 
 def test_the_header_lays_out_its_lines_and_rows_without_shaping(pane: DetailPane) -> None:
     """What a year change rewrites skips shaping (see theme.unshaped_font); the title,
-    in larger letters, keeps its kerning; a text in Dari keeps its letters joined."""
+    in larger letters, keeps its kerning; a text in Pashto keeps its letters joined."""
     state = pane._state
     state.select("PAK")
     for year in (1979, 1980, 2002):
@@ -513,18 +513,18 @@ def test_the_header_lays_out_its_lines_and_rows_without_shaping(pane: DetailPane
         assert runs.pop("Pakistan") is True
         assert runs and not any(runs.values()), runs
 
-    dari = "د افغانستان اسلامي امارت"
+    pashto = "د افغانستان اسلامي امارت"  # the Islamic Emirate of Afghanistan
     header = Header(
-        f"Pakistan\nAfghan government: {dari}",
+        f"Pakistan\nAfghan government: {pashto}",
         title="Pakistan",
         lines=("state · PAK · in 1997",),
-        rows=(("Afghan government", (Span(dari),)),),
+        rows=(("Afghan government", (Span(pashto),)),),
         muted="#777777",
     )
     block = detail_pane.RichTextBlock(margins=QMargins())
     block.set_header(header)
     runs = shaped_runs(block)
-    assert runs[dari] is True
+    assert runs[pashto] is True
     assert runs["state · PAK · in 1997"] is False
 
 
