@@ -4,14 +4,15 @@ screenshots of both are saved for a look (``AFGUI_SCREENSHOTS=DIR`` keeps them).
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from sqlalchemy import Engine
 
 from afgui.ui import palette, theme
@@ -160,3 +161,56 @@ def test_the_map_restyles_itself(qtbot) -> None:  # type: ignore[no-untyped-def]
     assert view.grab().toImage().pixelColor(2, 2) == LIGHT.ocean
     view.set_style(theme.map_style(DARK))
     assert view.grab().toImage().pixelColor(2, 2) == DARK.ocean
+
+
+def test_the_collector_waits_while_a_theme_change_walks_the_widgets(
+    qapp: QApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A widget that only a reference cycle holds, collected while the walk over every
+    widget is half done, would leave its pointer dangling in the list (a fresh-clone CI
+    run crashed reading such a widget's sheet): no collection runs during the walk."""
+    walking = False
+    collected_while_walking: list[int] = []
+
+    def watch(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and walking:
+            collected_while_walking.append(info["generation"])
+
+    walk = theme._tell_every_widget
+
+    def watched_walk(app: QApplication) -> None:
+        nonlocal walking
+        walking = True
+        try:
+            walk(app)
+        finally:
+            walking = False
+
+    class Busy(QLabel):
+        """Works in Python when the palette changes, as the views do (allocating)."""
+
+        def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+            super().changeEvent(event)
+            if event.type() == QEvent.Type.PaletteChange:
+                self.setProperty("work", len([[n] for n in range(200)]))
+
+    busy = Busy("re-reads the theme")
+    monkeypatch.setattr(theme, "_tell_every_widget", watched_walk)
+    for number in range(5):
+        cyclic = QLabel(f"held by a cycle {number}")
+        cyclic.setStyleSheet("color: palette(text);")
+        cyclic.setProperty("number", number)
+        cyclic.me = cyclic  # type: ignore[attr-defined]
+        del cyclic
+    thresholds = gc.get_threshold()
+    gc.set_threshold(1)  # a collection at nearly every allocation
+    gc.callbacks.append(watch)
+    try:
+        theme.apply_theme(qapp, Scheme.DARK)
+    finally:
+        gc.callbacks.remove(watch)
+        gc.set_threshold(*thresholds)
+        theme.apply_theme(qapp, Scheme.LIGHT)
+        gc.collect()  # the cycles' widgets go now, not in a later test
+    assert busy.property("work") == 200  # it heard of the change
+    assert collected_while_walking == []

@@ -13,6 +13,7 @@ scale itself (``afgui.ui.palette``) is data and stays the same in both themes.
 from __future__ import annotations
 
 import functools
+import gc
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -335,13 +336,22 @@ def _tell_every_widget(app: QApplication) -> None:
     those palettes (and ``palette(...)`` references in the sheets); a ``PaletteChange``
     sent to every widget then lets each view re-read the theme's colours.
     """
-    widgets = app.allWidgets()
-    for widget in widgets:
-        sheet = widget.styleSheet()
-        if sheet:
-            widget.setStyleSheet(sheet)
-    for widget in app.allWidgets():
-        QCoreApplication.sendEvent(widget, QEvent(QEvent.Type.PaletteChange))
+    # A fresh-clone CI run crashed reading the sheet of a widget listed a moment before.
+    # Python's garbage collector, which any allocation may run, deletes a widget whose
+    # wrapper only a reference cycle holds, and with it its children: one collected
+    # while the list is made or walked leaves dangling pointers in it. The collector waits.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for widget in app.allWidgets():
+            sheet = widget.styleSheet()
+            if sheet:
+                widget.setStyleSheet(sheet)
+        for widget in app.allWidgets():
+            QCoreApplication.sendEvent(widget, QEvent(QEvent.Type.PaletteChange))
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def fill_as_card(widget: QWidget) -> None:
