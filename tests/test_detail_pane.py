@@ -487,6 +487,21 @@ def test_a_header_rewritten_in_place_reads_as_one_built_afresh(pane: DetailPane)
         assert ("Note: Soviet Union did not exist" in pane.plain_text()) == (year >= 1992)
 
 
+def test_a_block_resized_before_it_is_shown_lays_its_text_out_at_its_width(
+    qtbot: QtBot,
+) -> None:
+    """A narrow window gives the header its width before showing it, and no resize
+    follows: the text must wrap at that width, not run past the edge and be cut."""
+    block = detail_pane.RichTextBlock(margins=QMargins(14, 6, 14, 8))
+    qtbot.addWidget(block)
+    block.set_html("<p>Afghan government: Islamic Emirate of Afghanistan (Taliban)</p>")
+    block.resize(200, 40)
+    block.show()
+    qtbot.waitExposed(block)
+    assert block._document.textWidth() == 200 - 14 - 14
+    assert block._document.size().width() <= 200 - 14 - 14
+
+
 def shaped_runs(block: detail_pane.RichTextBlock) -> dict[str, bool]:
     """Each run of the block's text, and whether Qt shapes it."""
     runs: dict[str, bool] = {}

@@ -41,6 +41,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QResizeEvent,
+    QShowEvent,
     QTextBlock,
     QTextBlockFormat,
     QTextCharFormat,
@@ -1012,6 +1013,13 @@ class RichTextBlock(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
+        self._relayout()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        # Resized before it was shown, the block laid its text out at UNSHOWN_WIDTH; if
+        # no resize follows (a narrow window, its column at its smallest), the text ran
+        # past its right edge and was cut ("Islamic Emirate of Afg" at 1024x700).
         self._relayout()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
