@@ -20,7 +20,7 @@ from afgui.services.catalog import Catalog
 from afgui.services.fact_index import AidColumns
 from afgui.services.measures import ViewSide
 from afgui.ui import theme
-from afgui.ui.charts import LINE_SIDES, ChartsView, _shade_colour
+from afgui.ui.charts import AID_HEADROOM, LINE_SIDES, ChartsView, _shade_colour, aid_axis_top
 from tests.window_support import make_state, services
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
@@ -437,6 +437,65 @@ def test_a_year_with_several_figures_of_a_kind_draws_its_largest(charts: ChartsV
     assert "pledge: 300 million USD" in tooltip
 
 
+def _aid_of(amounts: list[float]) -> AidColumns:
+    """Pledges in USD, one a year from 2001."""
+    count = len(amounts)
+    return AidColumns(
+        "JPN",
+        np.array([f"f{i}".encode() for i in range(count)]),
+        np.arange(2001, 2001 + count, dtype=np.int16),
+        np.array(amounts),
+        np.zeros(count, dtype=np.int16),
+        np.full(count, list(AmountKind).index(AmountKind.PLEDGE), dtype=np.int8),
+        np.zeros(count, dtype=bool),
+        np.zeros(count, dtype=np.int16),
+        ("USD",),
+        ("current",),
+    )
+
+
+def test_the_aid_axis_ends_at_a_round_value_above_the_tallest_bar() -> None:
+    rounds = {
+        step * 10.0**power
+        for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8)
+        for power in range(-3, 9)
+    }
+    for largest in np.geomspace(0.0011, 9.9e7, 997):
+        top = aid_axis_top(float(largest))
+        assert any(math.isclose(top, value, rel_tol=1e-12) for value in rounds), largest
+        # Room above the tallest bar, which still fills most of the plot.
+        assert largest * AID_HEADROOM <= top * (1 + 1e-9)
+        assert top <= largest * AID_HEADROOM * 4 / 3 * (1 + 1e-9)
+    assert [aid_axis_top(v) for v in (2000, 250, 70, 1000 / AID_HEADROOM, 8.0)] == [
+        2500,
+        300,
+        80,
+        pytest.approx(1000),
+        10,
+    ]
+    # No figure (or none that can be drawn): the axis of an empty plot.
+    assert [aid_axis_top(v) for v in (0.0, -5.0, math.nan, math.inf)] == [1.0] * 4
+
+
+def test_partners_of_like_aid_share_the_aid_axis_and_its_drawing(qtbot, charts: ChartsView) -> None:
+    """The aid axis ends at a round value, so partners whose largest figures are alike
+    share its range, and the axis takes its drawing of that range again."""
+    charts._state.select("JPN")
+    axis = charts.aid_plot.getAxis("left")
+    drawings: dict[str, object] = {}
+    for name, amounts in (("first", [610e6, 2.1e9]), ("other", [2.6e9]), ("alike", [2.2e9, 5e6])):
+        charts._aid = _aid_of(amounts)
+        charts._update_aid()
+        charts._apply_now()
+        charts.graphics.viewport().repaint()
+        drawings[name] = axis.picture
+        assert charts.aid_plot.getViewBox().viewRange()[1] == pytest.approx(
+            [0, 3000 if name == "other" else 2500]
+        ), name
+    assert drawings["alike"] is drawings["first"]
+    assert drawings["other"] is not drawings["first"]
+
+
 def test_a_curves_bounds_are_pyqtgraphs(charts: ChartsView) -> None:
     """Found by numpy's reductions directly, a curve's data bounds are those pyqtgraph's
     own code finds: with gaps and without values."""
@@ -514,7 +573,7 @@ def test_an_unchanged_range_is_not_set_again(
     charts._update_aid()
     assert ranges == []
     assert charts._x_range == x_range
-    assert charts.aid_plot.getViewBox().viewRange()[1][1] == pytest.approx(2000 * 1.12)
+    assert charts.aid_plot.getViewBox().viewRange()[1][1] == pytest.approx(2500)
     charts._state.select("PAK")  # another start and other figures
     assert sorted(set(ranges)) == ["aid", "strength"]
 
