@@ -7,6 +7,7 @@ import json
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QWidget
 from sqlalchemy import Engine
 
 from afgui.domain.model import Actor
@@ -15,7 +16,7 @@ from afgui.services.measures import ViewSide
 from afgui.ui import palette
 from afgui.ui.main_window import MainWindow
 from afgui.ui.map_panel import ShapeAssignment
-from afgui.ui.partner_list import CODE_ROLE
+from afgui.ui.partner_list import CODE_ROLE, PartnerTableModel
 from afgui.ui.report import window_report
 from tests.window_support import make_window
 
@@ -248,3 +249,35 @@ def test_the_cards_are_not_painted_under_what_a_year_change_alters(
     painted.clear()
     window.update()  # a whole repaint does paint the cards (around them)
     qtbot.waitUntil(lambda: len(painted) >= len(cards))
+
+
+def _ink(widget: QWidget) -> int:
+    """How many of ``widget``'s pixels differ from its top-left one, as painted now."""
+    image = widget.grab().toImage()
+    background = image.pixel(0, 0)
+    return sum(
+        image.pixel(x, y) != background for y in range(image.height()) for x in range(image.width())
+    )
+
+
+def test_a_narrow_window_leaves_the_partner_list_room_for_every_column(
+    qtbot, fixture_engine: Engine
+) -> None:
+    """At 1024 px the map's header drops its hint rather than hold the map's column wide
+    (it held it at 683 px, and the list beside it cut its Status and Facts columns):
+    the right column gets its 440 px and the list shows every column whole. With room,
+    the hint is shown whole."""
+    window = make_window(qtbot, fixture_engine, year=1997, selection="PAK", size=(1024, 700))
+    qtbot.waitUntil(lambda: window.splitter.sizes()[1] >= 440)
+    view = window.partner_list.view
+    header = view.horizontalHeader()
+    assert not any(header.isSectionHidden(column) for column in range(header.count()))
+    assert header.length() <= view.viewport().width()
+    name = header.sectionSize(PartnerTableModel.NAME)
+    assert name >= view.fontMetrics().horizontalAdvance("United States")
+    hint = window.map_panel._hint
+    assert 0 < hint.width() < hint.sizeHint().width()
+    assert _ink(hint) == 0  # not cut: not shown
+    window.resize(1440, 900)
+    qtbot.waitUntil(lambda: hint.width() >= hint.sizeHint().width())
+    assert _ink(hint) > 0

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from afgui.domain.model import Actor
@@ -37,6 +38,22 @@ def country_names() -> dict[str, str]:
     from pygal_maps_world.i18n import COUNTRIES
 
     return {str(code).upper(): str(name) for code, name in COUNTRIES.items()}
+
+
+class WholeOrNoneLabel(QLabel):
+    """A line of help shown whole or not at all: it takes the width its row leaves, down
+    to none, and paints nothing when that is less than its text needs.
+
+    As a plain label it held the map's header, and with it the map's column, at least
+    683 px wide: in a 1024 px window the column beside it (the partner list and the
+    detail pane) then had 300 px of its 440, and the list cut its columns."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(0, super().minimumSizeHint().height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        if self.width() >= self.sizeHint().width():
+            super().paintEvent(event)
 
 
 class ShapeAssignment:
@@ -137,7 +154,7 @@ class MapPanel(QWidget):
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.reset_button.setToolTip("Show the whole world again (double-click the map, or 0)")
         self.reset_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        hint = QLabel("Scroll to zoom · drag to pan · click a country", self)
+        hint = WholeOrNoneLabel("Scroll to zoom · drag to pan · click a country", self)
         self._hint = hint
 
         header = QHBoxLayout()
