@@ -7,12 +7,21 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRect, QRectF, QSizeF, Qt
-from PySide6.QtGui import QColor, QHelpEvent, QImage, QPaintEvent, QRegion, QWheelEvent
+from PySide6.QtGui import (
+    QColor,
+    QFontMetricsF,
+    QHelpEvent,
+    QImage,
+    QPaintEvent,
+    QRegion,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.qtbot import QtBot
 
 from afgui.ui import map_geometry, palette
 from afgui.ui.world_map import (
+    _LABEL_HALO,
     HEAVY_OUTLINE_ELEMENTS,
     MAX_ZOOM,
     MIN_ZOOM,
@@ -406,6 +415,55 @@ def test_a_selection_repaints_only_the_outlines(view: WorldMapView, qtbot: QtBot
     # Where Pakistan's outline was is painted again (without it), and Canada's new one.
     region = painted.regions[-1]
     assert region.contains(pakistan) and region.contains(_sprite_rect(view))
+
+
+def _label_box(view: WorldMapView) -> QRectF:
+    """Where the (one) marked country's label is placed, in widget coordinates."""
+    ((left, top, text),) = view._placed_labels()  # its stamp's corner, the halo around it
+    corner = QPointF(left + _LABEL_HALO, top + _LABEL_HALO)
+    return QRectF(corner, QFontMetricsF(view._label_font()).boundingRect(text).size())
+
+
+def _label_ink(image: QImage, box: QRectF, ink: QColor) -> int:
+    """How many pixels in ``box`` are exactly the labels' colour."""
+    ratio = image.devicePixelRatio()
+    area = QRectF(box.topLeft() * ratio, box.size() * ratio).toAlignedRect() & image.rect()
+    return sum(
+        image.pixelColor(x, y) == ink
+        for y in range(area.top(), area.bottom() + 1)
+        for x in range(area.left(), area.right() + 1)
+    )
+
+
+def test_the_label_keeps_off_a_selected_neighbour(plain_view: WorldMapView, qtbot: QtBot) -> None:
+    """ "Afghanistan" goes under the country, or, when a selected country lies there
+    (Pakistan), above it; the paint covers where it was and where it goes."""
+    view = plain_view
+    view.set_marked(["AF"], {"AF": "Afghanistan"})
+    view.settle()
+    view.repaint()
+    transform = view._transform()
+    afghanistan = transform.mapRect(map_geometry.world_geometry().shape("AF").bounds)
+    pakistan = transform.map(map_geometry.world_geometry().shape("PK").path)
+    below = _label_box(view)
+    assert below.top() >= afghanistan.bottom()
+    assert pakistan.intersects(below)
+    ink = view._style.label
+    assert _label_ink(_image(view), below, ink) > 30
+    painted = _PaintRegions(view)
+    view.set_selected(["PK"])
+    above = _label_box(view)
+    assert above.bottom() <= afghanistan.top()
+    assert not pakistan.intersects(above)
+    qtbot.waitUntil(lambda: bool(painted.regions))
+    assert painted.regions[-1].contains(below.toAlignedRect())
+    assert painted.regions[-1].contains(above.toAlignedRect())
+    image = _image(view)
+    assert _label_ink(image, above, ink) > 30
+    # A selection elsewhere (Turkmenistan, north of it) sends it back under the country.
+    view.set_selected(["TM"])
+    assert _label_box(view) == below
+    assert _label_ink(_image(view), above, ink) == 0
 
 
 def test_legend_is_drawn_in_the_corner(view: WorldMapView) -> None:

@@ -245,6 +245,12 @@ class WorldMapView(QWidget):
         # rarely change, apart from the selection's outline, which changes on each click.
         self._marked_sprites: tuple[_Sprite | None, _Sprite | None] = (None, None)
         self._marked_stale = True
+        # Where the labels were drawn (a label moves off a selected neighbour), where they
+        # go for each selection met, and each label's text with its halo: stroking the
+        # text for the halo takes over a millisecond, copying it a few microseconds.
+        self._label_places: _LabelPlaces = ()
+        self._placements: dict[frozenset[str], _LabelPlaces] = {}
+        self._label_stamps: dict[str, QImage] = {}
         self._selection_sprite: _Sprite | None = None
         self._selection_stale = True
         self._hover_sprite: _Sprite | None = None
@@ -356,14 +362,22 @@ class WorldMapView(QWidget):
 
     def set_selected(self, codes: Collection[str]) -> None:
         """Outline these countries with a thick contrasting stroke (empty: none)."""
-        selected = frozenset(code.upper() for code in codes) & self._index.keys()
+        # frozenset & dict keys gives a set: a frozenset again, as it keys label placements.
+        selected = frozenset({code.upper() for code in codes} & self._index.keys())
         if selected != self._selected:
             # Only where the old outline was and the new one goes: a whole repaint of the
             # map cost about half a millisecond more of each selection.
             before = self._selection_area(self._selected)
             self._selected = selected
             self._selection_stale = True
-            self.update(before + self._selection_area(selected))
+            area = before + self._selection_area(selected)
+            # A label moved off (or back onto) a selected neighbour is repainted too; with
+            # its layers or labels still to make, the next paint is the whole map anyway.
+            current = self._layers_current() and not self._marked_stale
+            places = self._placed_labels() if current else self._label_places
+            if places != self._label_places:
+                area += self._labels_area(self._label_places) + self._labels_area(places)
+            self.update(area)
 
     def set_marked(self, codes: Collection[str], labels: Mapping[str, str] | None = None) -> None:
         """Mark the subject country (Afghanistan): a dark fill, a dark outline and a label.
@@ -371,7 +385,7 @@ class WorldMapView(QWidget):
         ``labels`` maps codes to the text drawn under the country; codes without one get
         no label. Marked countries ignore their fill.
         """
-        self._marked = frozenset(code.upper() for code in codes) & self._index.keys()
+        self._marked = frozenset({code.upper() for code in codes} & self._index.keys())
         self._marked_mask = np.array([code in self._marked for code in self._codes], dtype=bool)
         self._labels = {code.upper(): text for code, text in (labels or {}).items()}
         self._rebuild_table()
@@ -927,53 +941,177 @@ class WorldMapView(QWidget):
 
     def _ensure_marked(self) -> tuple[_Sprite | None, _Sprite | None]:
         """The marked countries' outlines, and their labels (drawn over the selection)."""
-        if not self._marked_stale:
-            return self._marked_sprites
-        self._marked_stale = False
-        self._marked_sprites = (None, None)
+        if self._marked_stale:
+            self._marked_stale = False
+            self._placements.clear()
+            self._label_stamps.clear()
+            self._label_places = self._placed_labels()
+            self._marked_sprites = (
+                self._marked_outlines(),
+                self._labels_sprite(self._label_places),
+            )
+        elif self._layers_current():
+            # (While the view moves the sprites are drawn moved, placed as they were.)
+            places = self._placed_labels()
+            if places != self._label_places:
+                self._label_places = places
+                self._marked_sprites = (self._marked_sprites[0], self._labels_sprite(places))
+        return self._marked_sprites
+
+    def _marked_outlines(self) -> _Sprite | None:
         if not self._marked or self._ensure_layers() is None:
-            return self._marked_sprites
-        style = self._style
+            return None
         transform = self._transform()
-        view = QRectF(self.rect())
-        ratio = self.devicePixelRatioF()
         paths = [transform.map(self._geometry.shape(code).path) for code in sorted(self._marked)]
         bounds = QRectF()
         for path in paths:
             bounds |= path.boundingRect().adjusted(
                 -MARKED_WIDTH, -MARKED_WIDTH, MARKED_WIDTH, MARKED_WIDTH
             )
-        outlines = _new_sprite(bounds & view, ratio, transform)
+        outlines = _new_sprite(bounds & QRectF(self.rect()), self.devicePixelRatioF(), transform)
         if outlines is not None:
             _draw_bands(
-                outlines, _fill_coverage(outlines, paths), [(style.marked_outline, MARKED_WIDTH)]
+                outlines,
+                _fill_coverage(outlines, paths),
+                [(self._style.marked_outline, MARKED_WIDTH)],
             )
+        return outlines
+
+    def _label_font(self) -> QFont:
         font = QFont(self.font())
         font.setBold(True)
-        metrics = QFontMetricsF(font)
-        texts: list[tuple[QPointF, str]] = []
-        bounds = QRectF()
+        return font
+
+    def _placed_labels(self) -> _LabelPlaces:
+        """:meth:`_place_labels` for the selection, kept until the decorations are made
+        again (a new view, font or marking)."""
+        places = self._placements.get(self._selected)
+        if places is None:
+            places = self._placements[self._selected] = self._place_labels()
+        return places
+
+    def _place_labels(self) -> _LabelPlaces:
+        """Each marked country's label: the left and top of its stamp (its text within its
+        halo, :meth:`_label_stamp`; widget coordinates) and the text.
+
+        Under the country rather than on it, so the country itself stays visible; or, when
+        a selected country lies there (Pakistan, Iran, India's outline under
+        "Afghanistan"), the first of above it, right of it and left of it that keeps off
+        every selected country and inside the view.
+        """
+        if not self._marked or self._ensure_layers() is None:
+            return ()
+        metrics = QFontMetricsF(self._label_font())
+        transform = self._transform()
+        view = QRectF(self.rect())
+        ratio = self.devicePixelRatioF()
+        selected = [
+            (transform.mapRect(self._geometry.shape(code).bounds), code)
+            for code in sorted(self._selected)
+        ]
+        paths: dict[str, QPainterPath] = {}
+
+        def clear(box: QRectF) -> bool:
+            if not view.contains(box):
+                return False
+            for bounds, code in selected:
+                if not bounds.intersects(box):
+                    continue
+                if code not in paths:
+                    paths[code] = transform.map(self._geometry.shape(code).path)
+                if paths[code].intersects(box):
+                    return False
+            return True
+
+        places: list[tuple[float, float, str]] = []
         for code in sorted(self._marked):
             text = self._labels.get(code)
             if not text:
                 continue
-            # Under the country rather than on it, so the country itself stays visible.
             outline = transform.mapRect(self._geometry.shape(code).bounds)
-            box = metrics.boundingRect(text)
-            anchor = QPointF(outline.center().x() - box.width() / 2, outline.bottom() + 4)
-            texts.append((anchor + QPointF(0, metrics.ascent()), text))
-            bounds |= QRectF(anchor, box.size()).adjusted(-4, -4, 4, 4)
-        labels = _new_sprite(bounds & view, ratio, transform) if texts else None
-        if labels is not None:
-            painter = _sprite_painter(labels)
-            for baseline, text in texts:
-                text_path = QPainterPath()
-                text_path.addText(baseline, font, text)
-                painter.strokePath(text_path, _pen(style.selection_halo, 3.0))
-                painter.fillPath(text_path, style.label)
+            size = metrics.boundingRect(text).size()
+            width, height = size.width(), size.height()
+            middle = outline.center()
+            candidates = [
+                QPointF(middle.x() - width / 2, outline.bottom() + _LABEL_GAP),
+                QPointF(middle.x() - width / 2, outline.top() - _LABEL_GAP - height),
+                QPointF(outline.right() + _LABEL_GAP, middle.y() - height / 2),
+                QPointF(outline.left() - _LABEL_GAP - width, middle.y() - height / 2),
+            ]
+            corner = next(
+                (
+                    point
+                    for point in candidates
+                    if clear(
+                        QRectF(point, size).adjusted(
+                            -_LABEL_HALO, -_LABEL_HALO, _LABEL_HALO, _LABEL_HALO
+                        )
+                    )
+                ),
+                candidates[0],
+            )
+            # The stamp's corner (see _label_stamp), on whole device pixels: the stamp is
+            # copied there as it is.
+            places.append(
+                (
+                    round((corner.x() - _LABEL_HALO) * ratio) / ratio,
+                    round((corner.y() - _LABEL_HALO) * ratio) / ratio,
+                    text,
+                )
+            )
+        return tuple(places)
+
+    def _labels_area(self, places: _LabelPlaces) -> QRegion:
+        """Where labels placed so are drawn."""
+        area = QRegion()
+        for left, top, text in places:
+            box = QRectF(QPointF(left, top), self._label_stamp(text).deviceIndependentSize())
+            area += box.adjusted(-1, -1, 1, 1).toAlignedRect() & self.rect()
+        return area
+
+    def _labels_sprite(self, places: _LabelPlaces) -> _Sprite | None:
+        if not places:
+            return None
+        stamps = [(QPointF(left, top), self._label_stamp(text)) for left, top, text in places]
+        bounds = QRectF()
+        for corner, stamp in stamps:
+            bounds |= QRectF(corner, stamp.deviceIndependentSize())
+        labels = _new_sprite(
+            bounds & QRectF(self.rect()), self.devicePixelRatioF(), self._transform()
+        )
+        if labels is None:
+            return None
+        painter = _sprite_painter(labels)
+        for corner, stamp in stamps:
+            painter.drawImage(corner, stamp)
+        painter.end()
+        return labels
+
+    def _label_stamp(self, text: str) -> QImage:
+        """``text`` in the labels' font and colour, within its halo, whose top-left corner
+        goes :data:`_LABEL_HALO` up and left of where the text is placed."""
+        stamp = self._label_stamps.get(text)
+        if stamp is None:
+            font = self._label_font()
+            metrics = QFontMetricsF(font)
+            size = metrics.boundingRect(text).size()
+            ratio = self.devicePixelRatioF()
+            stamp = QImage(
+                math.ceil((size.width() + 2 * _LABEL_HALO) * ratio),
+                math.ceil((size.height() + 2 * _LABEL_HALO) * ratio),
+                QImage.Format.Format_ARGB32_Premultiplied,
+            )
+            stamp.fill(Qt.GlobalColor.transparent)
+            stamp.setDevicePixelRatio(ratio)
+            painter = QPainter(stamp)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            text_path = QPainterPath()
+            text_path.addText(QPointF(_LABEL_HALO, _LABEL_HALO + metrics.ascent()), font, text)
+            painter.strokePath(text_path, _pen(self._style.selection_halo, 3.0))
+            painter.fillPath(text_path, self._style.label)
             painter.end()
-        self._marked_sprites = (outlines, labels)
-        return self._marked_sprites
+            self._label_stamps[text] = stamp
+        return stamp
 
     def _ensure_selection(self) -> _Sprite | None:
         """The selected countries' outline: a halo and a line around their union."""
@@ -1353,6 +1491,13 @@ def _hatch_rect(sprite: _Sprite, rect: QRectF, base: QColor, style: MapStyle) ->
     region[mask] = _blend(base, style.hatch)
 
 
+#: Where marked countries' labels go: the left and top of each one's stamp (its text
+#: within its halo), and the text.
+_LabelPlaces = tuple[tuple[float, float, str], ...]
+#: How far a marked country's label is set from its outline's bounds, and how far its
+#: halo reaches around its text, in logical pixels.
+_LABEL_GAP = 4.0
+_LABEL_HALO = 4.0
 #: The width of a marked country's outline (Afghanistan's), in logical pixels.
 MARKED_WIDTH = 1.6
 
