@@ -436,8 +436,8 @@ def _label_ink(image: QImage, box: QRectF, ink: QColor) -> int:
 
 
 def test_the_label_keeps_off_a_selected_neighbour(plain_view: WorldMapView, qtbot: QtBot) -> None:
-    """ "Afghanistan" goes under the country, or, when a selected country lies there
-    (Pakistan), above it; the paint covers where it was and where it goes."""
+    """The label of Afghanistan goes under the country, or, when a selected country lies
+    there (Pakistan), above it; the paint covers where it was and where it goes."""
     view = plain_view
     view.set_marked(["AF"], {"AF": "Afghanistan"})
     view.settle()
